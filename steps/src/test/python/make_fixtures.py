@@ -9,8 +9,10 @@ The generator is seeded, so running it again rewrites identical files.
 import json
 import os
 import random
+import sys
 
-from cocoeval_oracle import evaluate
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
+from cocoeval_oracle import evaluate  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, '..', 'resources', 'evaluate'))
