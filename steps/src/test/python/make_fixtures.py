@@ -188,7 +188,26 @@ def no_detections():
     write('no_detections', {'images': images, 'annotations': anns, 'categories': cats}, [])
 
 
+def id_zero():
+    """pycocotools records a match by the gt's id and reads 0 as 'no match': a detection that
+    matches the gt with id 0 is a false positive and that gt is never found."""
+    cats = [{'id': 1, 'name': 'a'}]
+    images = [{'id': 10}, {'id': 11}]
+    anns = [
+        {'id': 0, 'image_id': 10, 'category_id': 1, 'bbox': [10, 10, 50, 50], 'area': 2500, 'iscrowd': 0},
+        {'id': 1, 'image_id': 10, 'category_id': 1, 'bbox': [100, 100, 50, 50], 'area': 2500, 'iscrowd': 0},
+        {'id': 2, 'image_id': 11, 'category_id': 1, 'bbox': [0, 0, 20, 20], 'area': 400, 'iscrowd': 0},
+    ]
+    dts = [
+        {'image_id': 10, 'category_id': 1, 'bbox': [10, 10, 50, 50], 'score': 0.9},
+        {'image_id': 10, 'category_id': 1, 'bbox': [100, 100, 50, 50], 'score': 0.8},
+        {'image_id': 11, 'category_id': 1, 'bbox': [0, 0, 20, 20], 'score': 0.7},
+    ]
+    write('id_zero', {'images': images, 'annotations': anns, 'categories': cats}, dts)
+
+
 if __name__ == '__main__':
+    id_zero()
     mixed()
     crowd()
     random_large()

@@ -32,7 +32,7 @@ class CocoEvaluatorOracleTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mixed", "crowd", "random_large", "no_detections"})
+  @ValueSource(strings = {"mixed", "crowd", "random_large", "no_detections", "id_zero"})
   void matchesPycocotoolsOracle(String name) throws Exception {
     Path dir = fixture(name);
     JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
@@ -64,7 +64,7 @@ class CocoEvaluatorOracleTest {
    * difference is rounding only.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"mixed", "crowd", "random_large", "no_detections"})
+  @ValueSource(strings = {"mixed", "crowd", "random_large", "no_detections", "id_zero"})
   void isBitIdenticalToOracle(String name) throws Exception {
     Path dir = fixture(name);
     JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
