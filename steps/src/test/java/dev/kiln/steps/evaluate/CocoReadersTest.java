@@ -92,10 +92,10 @@ class CocoReadersTest {
         .hasMessage(gt + ":3:43: annotations[0].category_id: expected an integer, got a string \"1\"");
     Path gt2 = write("gt2.json", "{\"images\": [{\"id\": 1.5}], \"categories\": []}");
     assertThatThrownBy(() -> CocoGroundTruth.read(gt2))
-        .hasMessage(gt2 + ":1:21: images[0].id: expected an integer, got the number 1.5");
+        .hasMessage(gt2 + ":1:20: images[0].id: expected an integer, got the number 1.5");
     Path gt3 = write("gt3.json", "{\"images\": {}, \"categories\": []}");
     assertThatThrownBy(() -> CocoGroundTruth.read(gt3))
-        .hasMessage(gt3 + ":1:13: images: expected an array, got an object");
+        .hasMessage(gt3 + ":1:12: images: expected an array, got an object");
   }
 
   @Test
