@@ -63,6 +63,7 @@ public final class CocoDetections {
     int i = 0;
     for (t = in.next(); t != JsonToken.END_ARRAY; t = in.next(), i++) {
       JsonLocation start = in.location();
+      int at = i;
       if (t != JsonToken.START_OBJECT) {
         throw in.error(start, "[" + i + "]", "expected a result object, got " + in.describe());
       }
@@ -78,19 +79,19 @@ public final class CocoDetections {
         in.next();
         switch (field) {
           case "image_id" -> {
-            imageId = in.integer("[" + i + "].image_id");
+            imageId = in.integer(() -> "[" + at + "].image_id");
             hasImage = true;
           }
           case "category_id" -> {
-            categoryId = in.integer("[" + i + "].category_id");
+            categoryId = in.integer(() -> "[" + at + "].category_id");
             hasCategory = true;
           }
           case "bbox" -> {
-            in.bbox("[" + i + "].bbox", box);
+            in.bbox(() -> "[" + at + "].bbox", box);
             hasBox = true;
           }
           case "score" -> {
-            score = in.number("[" + i + "].score");
+            score = in.number(() -> "[" + at + "].score");
             hasScore = true;
           }
           default -> in.skip();

@@ -184,7 +184,10 @@ public final class CocoEvaluator {
     return summarize(acc, gt, catIds);
   }
 
-  /** One image and category after matching: {@code evalImgs} for the four area ranges. */
+  /**
+   * One image and category after matching ({@code evalImgs} for the four area ranges): scores in
+   * rank order, and per area the status of detection d at threshold t at {@code [d * T + t]}.
+   */
   private record ImageResult(double[] scores, byte[][] status, int[] nonIgnoredGts) {}
 
   /** evaluateImg() for one image and category, with reused buffers. */
@@ -300,7 +303,7 @@ public final class CocoEvaluator {
               double dArea = dtBox[b + 2] * dtBox[b + 3];
               ignored = dArea < lo || dArea > hi;
             }
-            st[t * nd + d] = ignored ? IGNORED : matchId ? TRUE_POSITIVE : FALSE_POSITIVE;
+            st[d * T + t] = ignored ? IGNORED : matchId ? TRUE_POSITIVE : FALSE_POSITIVE;
           }
         }
         status[a] = st;
@@ -358,14 +361,13 @@ public final class CocoEvaluator {
     Arrays.fill(precision, -1);
     Arrays.fill(recall, -1);
     Accumulated acc = new Accumulated(precision, recall, nCat);
-    double[] rc = new double[0];
-    double[] pr = new double[0];
+    int[] tp = new int[T];
+    int[] fp = new int[T];
     for (int k = 0; k < nCat; k++) {
-      List<ImageResult> e = perCategory.get(k);
-      if (e.isEmpty()) {
+      ImageResult[] e = perCategory.get(k).toArray(new ImageResult[0]);
+      if (e.length == 0) {
         continue;
       }
-      int nE = e.size();
       for (int m = 0; m < M; m++) {
         int maxDet = MAX_DETS[m];
         int total = 0;
@@ -377,11 +379,11 @@ public final class CocoEvaluator {
         int[] owner = new int[total];
         int[] pos = new int[total];
         int n = 0;
-        for (int i = 0; i < nE; i++) {
-          ImageResult r = e.get(i);
-          int c = Math.min(r.scores().length, maxDet);
+        for (int i = 0; i < e.length; i++) {
+          double[] s = e[i].scores();
+          int c = Math.min(s.length, maxDet);
           for (int j = 0; j < c; j++) {
-            scores[n] = r.scores()[j];
+            scores[n] = s[j];
             owner[n] = i;
             pos[n] = j;
             n++;
@@ -392,10 +394,6 @@ public final class CocoEvaluator {
           inds[i] = i;
         }
         IndexSort.byScoreDescending(inds, 0, total, scores, new int[total]);
-        if (rc.length < total) {
-          rc = new double[total];
-          pr = new double[total];
-        }
         for (int a = 0; a < A; a++) {
           int npig = 0;
           for (ImageResult r : e) {
@@ -404,41 +402,77 @@ public final class CocoEvaluator {
           if (npig == 0) {
             continue;
           }
-          for (int t = 0; t < T; t++) {
-            long tp = 0;
-            long fp = 0;
-            for (int i = 0; i < total; i++) {
-              int s = inds[i];
-              ImageResult r = e.get(owner[s]);
-              byte st = r.status()[a][t * r.scores().length + pos[s]];
-              if (st == TRUE_POSITIVE) {
-                tp++;
-              } else if (st == FALSE_POSITIVE) {
-                fp++;
-              }
-              double tpd = tp;
-              rc[i] = tpd / npig;
-              pr[i] = tpd / ((double) fp + tpd + Math.ulp(1.0));
-            }
-            recall[acc.r(t, k, a, m)] = total > 0 ? rc[total - 1] : 0;
-            for (int i = total - 1; i > 0; i--) {
-              if (pr[i] > pr[i - 1]) {
-                pr[i - 1] = pr[i];
-              }
-            }
-            int pi = 0;
-            for (int ri = 0; ri < R; ri++) {
-              double thr = RECALL_THRESHOLDS[ri];
-              while (pi < total && rc[pi] < thr) {
-                pi++;
-              }
-              precision[acc.p(t, ri, k, a, m)] = pi < total ? pr[pi] : 0;
-            }
-          }
+          accumulateArea(e, inds, owner, pos, total, npig, a, k, m, acc, tp, fp);
         }
       }
     }
     return acc;
+  }
+
+  /**
+   * The precision/recall curve of one category, area range and maxDets at every IoU threshold.
+   *
+   * <p>pycocotools computes {@code rc} and {@code pr} at every ranked detection, takes the suffix
+   * maximum of {@code pr} (its "envelope" loop), and reads it at the first rank where {@code rc >=}
+   * each recall threshold. Recall only rises at a true positive, and precision after a false
+   * positive or an ignored detection is at most the precision at the true positive before it; so
+   * the first rank that reaches a recall is a true positive, and the suffix maximum from there is
+   * the maximum over the true positives from there. Computing {@code pr} and {@code rc} only at
+   * true positives, with the same expressions, gives the same doubles with far fewer divisions.
+   */
+  private static void accumulateArea(
+      ImageResult[] e,
+      int[] inds,
+      int[] owner,
+      int[] pos,
+      int total,
+      int npig,
+      int a,
+      int k,
+      int m,
+      Accumulated acc,
+      int[] tp,
+      int[] fp) {
+    // precision at the j-th true positive (0-based) of threshold t: prAtTp[t * npig + j]
+    double[] prAtTp = new double[T * Math.min(npig, total)];
+    int stride = Math.min(npig, total);
+    Arrays.fill(tp, 0);
+    Arrays.fill(fp, 0);
+    for (int i = 0; i < total; i++) {
+      int s = inds[i];
+      byte[] st = e[owner[s]].status()[a];
+      int base = pos[s] * T;
+      for (int t = 0; t < T; t++) {
+        byte v = st[base + t];
+        if (v == TRUE_POSITIVE) {
+          double tpd = ++tp[t];
+          prAtTp[t * stride + tp[t] - 1] = tpd / ((double) fp[t] + tpd + Math.ulp(1.0));
+        } else if (v == FALSE_POSITIVE) {
+          fp[t]++;
+        }
+      }
+    }
+    double[] precision = acc.precision();
+    for (int t = 0; t < T; t++) {
+      int nTp = tp[t];
+      int row = t * stride;
+      acc.recall()[acc.r(t, k, a, m)] = total > 0 ? (double) nTp / npig : 0;
+      for (int j = nTp - 1; j > 0; j--) { // the envelope: suffix maximum
+        if (prAtTp[row + j] > prAtTp[row + j - 1]) {
+          prAtTp[row + j - 1] = prAtTp[row + j];
+        }
+      }
+      // np.searchsorted(rc, recThrs, side='left') with rc = (j + 1) / npig at the j-th tp;
+      // a threshold no rank reaches reads 0
+      int j = 0;
+      for (int ri = 0; ri < R; ri++) {
+        double thr = RECALL_THRESHOLDS[ri];
+        while (j < nTp && (double) (j + 1) / npig < thr) {
+          j++;
+        }
+        precision[acc.p(t, ri, k, a, m)] = j < nTp ? prAtTp[row + j] : 0;
+      }
+    }
   }
 
   private static CocoMetrics summarize(Accumulated acc, CocoGroundTruth gt, long[] catIds) {

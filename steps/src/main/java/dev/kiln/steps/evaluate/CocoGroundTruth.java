@@ -166,7 +166,7 @@ public record CocoGroundTruth(
         String field = in.fieldName();
         in.next();
         if (field.equals("id")) {
-          id = in.integer(path + ".id");
+          id = in.integer(() -> path + ".id");
         } else {
           in.skip();
         }
@@ -184,8 +184,8 @@ public record CocoGroundTruth(
         String field = in.fieldName();
         in.next();
         switch (field) {
-          case "id" -> id = in.integer(path + ".id");
-          case "name" -> name = in.string(path + ".name");
+          case "id" -> id = in.integer(() -> path + ".id");
+          case "name" -> name = in.string(() -> path + ".name");
           default -> in.skip();
         }
       }
@@ -213,26 +213,26 @@ public record CocoGroundTruth(
         switch (field) {
           case "id" -> {
             idAt = in.location();
-            id = in.integer(path + ".id");
+            id = in.integer(() -> path + ".id");
             hasId = true;
           }
           case "image_id" -> {
-            imageId = in.integer(path + ".image_id");
+            imageId = in.integer(() -> path + ".image_id");
             hasImage = true;
           }
           case "category_id" -> {
-            categoryId = in.integer(path + ".category_id");
+            categoryId = in.integer(() -> path + ".category_id");
             hasCategory = true;
           }
           case "bbox" -> {
-            in.bbox(path + ".bbox", box);
+            in.bbox(() -> path + ".bbox", box);
             hasBox = true;
           }
           case "area" -> {
-            area = in.number(path + ".area");
+            area = in.number(() -> path + ".area");
             hasArea = true;
           }
-          case "iscrowd" -> crowd = in.flag(path + ".iscrowd");
+          case "iscrowd" -> crowd = in.flag(() -> path + ".iscrowd");
           default -> in.skip();
         }
       }
