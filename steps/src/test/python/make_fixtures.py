@@ -101,11 +101,16 @@ def mixed():
             dts.append({'image_id': img, 'category_id': rng.choice([1, 2, 3]),
                         'bbox': box_of_area(rng, rng.uniform(30, 40000)),
                         'score': round(rng.random(), 2)})
+        if rng.random() < 0.3:                          # areas exactly on the range borders
+            w, h = rng.choice([(32, 32), (16, 64), (96, 96), (48, 192)])
+            dts.append({'image_id': img, 'category_id': rng.choice([1, 2, 3]),
+                        'bbox': [rng.randint(0, 500), rng.randint(0, 300), w, h],
+                        'score': round(rng.random(), 2)})
         if rng.random() < 0.3:                          # category absent from the gt
             dts.append({'image_id': img, 'category_id': 77,
                         'bbox': box_of_area(rng, 500), 'score': 0.99})
-    for _ in range(130):
-        cat = rng.choice([1, 2])
+    for _ in range(150):
+        cat = 1 if rng.random() < 0.85 else 2           # > 100 in one image AND category
         targets = [a for a in by_img[crowded] if a['category_id'] == cat]
         bb = jitter(rng, rng.choice(targets)['bbox'], 0.1) if targets and rng.random() < 0.5 \
             else box_of_area(rng, rng.uniform(30, 40000))

@@ -14,13 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * COCO val2017 scale: 5,000 images, 80 categories, 100 detections per image (500,000), read from
- * files and evaluated. The bound is loose (a shared CI machine); typical times are printed.
+ * COCO val2017 scale: 5,000 images, 80 categories, 100 detections per image (500,000) evaluated;
+ * the reader is timed on a file of the first 100,000 of them. Bounds are loose (shared CI
+ * machines); the times are printed.
  */
 class CocoEvaluatorScaleTest {
   private static final int IMAGES = 5000;
   private static final int CATEGORIES = 80;
   private static final int DETS_PER_IMAGE = 100;
+  private static final int FILE_DETS = 100_000;
 
   @Test
   void evaluatesFiveThousandImagesWithAHundredDetectionsEachInSeconds(@TempDir Path tmp)
@@ -73,7 +75,7 @@ class CocoEvaluatorScaleTest {
     Path dtFile = tmp.resolve("dt.json");
     try (BufferedWriter w = Files.newBufferedWriter(dtFile)) {
       w.write("[");
-      for (int i = 0; i < dts.size(); i++) {
+      for (int i = 0; i < FILE_DETS; i++) {
         CocoDetection d = dts.get(i);
         StringBuilder line = new StringBuilder(120);
         line.append(i == 0 ? "" : ",")
@@ -91,22 +93,22 @@ class CocoEvaluatorScaleTest {
     long t0 = System.nanoTime();
     CocoDetections read = CocoDetections.read(dtFile);
     long t1 = System.nanoTime();
-    CocoMetrics m = CocoEvaluator.evaluate(gt, read);
+    CocoMetrics m = CocoEvaluator.evaluate(gt, dts);
     long t2 = System.nanoTime();
     System.out.printf(
         Locale.ROOT,
-        "scale: read %d detections in %.2f s, evaluated in %.2f s, AP %.4f%n",
+        "scale: read %d detections in %.2f s; evaluated %d images, %d detections in %.2f s, AP %.4f%n",
         read.list().size(),
         (t1 - t0) / 1e9,
+        IMAGES,
+        dts.size(),
         (t2 - t1) / 1e9,
         m.ap());
 
-    assertThat(read.list()).hasSize(IMAGES * DETS_PER_IMAGE).isEqualTo(dts);
+    assertThat(read.list()).isEqualTo(dts.subList(0, FILE_DETS));
     assertThat(m.ap()).isBetween(0.05, 0.95);
     assertThat((t2 - t1) / 1e9).as("evaluation seconds").isLessThan(20);
     // Same input, same numbers: the evaluator keeps no state between calls.
-    long t3 = System.nanoTime();
     assertThat(CocoEvaluator.evaluate(gt, dts).stats()).containsExactly(m.stats());
-    System.out.printf(Locale.ROOT, "scale: again (warm) in %.2f s%n", (System.nanoTime() - t3) / 1e9);
   }
 }
