@@ -148,8 +148,8 @@ public record ClassificationMetrics(
   }
 
   /**
-   * One-line JSON: {@code {"accuracy", "macro_precision", "macro_recall", "macro_f1",
-   * "per_class": [{"label", "precision", "recall", "f1", "support"}]}}.
+   * One-line JSON: {@code {"accuracy", "macro_precision", "macro_recall", "macro_f1", "per_class":
+   * [{"label", "precision", "recall", "f1", "support"}]}}.
    */
   public String toJson() {
     StringWriter w = new StringWriter();

@@ -22,8 +22,12 @@ public record CocoAnnotation(
     boolean crowd) {
   public CocoAnnotation {
     checkArgument(
-        Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(width) && Double.isFinite(height),
-        "annotation %s: bbox must be finite numbers", id);
+        Double.isFinite(x)
+            && Double.isFinite(y)
+            && Double.isFinite(width)
+            && Double.isFinite(height),
+        "annotation %s: bbox must be finite numbers",
+        id);
     checkArgument(Double.isFinite(area), "annotation %s: area must be a finite number", id);
   }
 }

@@ -11,8 +11,12 @@ public record CocoDetection(
     long imageId, long categoryId, double x, double y, double width, double height, double score) {
   public CocoDetection {
     checkArgument(
-        Double.isFinite(x) && Double.isFinite(y) && Double.isFinite(width) && Double.isFinite(height),
-        "detection on image %s: bbox must be finite numbers", imageId);
+        Double.isFinite(x)
+            && Double.isFinite(y)
+            && Double.isFinite(width)
+            && Double.isFinite(height),
+        "detection on image %s: bbox must be finite numbers",
+        imageId);
     checkArgument(Double.isFinite(score), "detection on image %s: score must be finite", imageId);
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * What {@code kiln eval coco --gt GT.json --dt DT.json [--json]} does, kept here so the CLI wiring
@@ -48,11 +49,11 @@ public final class CocoEvalCommand {
     } else {
       out.print(metrics.summaryText());
       out.println();
-      out.println(String.format(java.util.Locale.ROOT, "%12s  %-24s  %s", "category_id", "name", "AP"));
+      out.println(String.format(Locale.ROOT, "%12s  %-24s  %s", "category_id", "name", "AP"));
       for (CocoMetrics.CategoryAp c : metrics.perCategory()) {
         out.println(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%12d  %-24s  %s",
                 c.categoryId(),
                 c.name(),

@@ -37,8 +37,8 @@ import java.util.function.IntFunction;
  *       image the ground truth does not list is an error, as in {@code loadRes}.
  * </ul>
  *
- * <p>One deliberate difference: an empty result list evaluates to zero recall and precision,
- * where pycocotools' {@code loadRes} fails with an {@code IndexError}.
+ * <p>One deliberate difference: an empty result list evaluates to zero recall and precision, where
+ * pycocotools' {@code loadRes} fails with an {@code IndexError}.
  *
  * <p>Cost: IoUs and matching are {@code O(dets * gts)} per image and category; accumulation sorts
  * each category's detections once per {@code maxDets}. Stateless and thread-safe.
@@ -47,7 +47,10 @@ public final class CocoEvaluator {
   static final double[] IOU_THRESHOLDS = NumpyMath.linspace(.5, 0.95, 10);
   static final double[] RECALL_THRESHOLDS = NumpyMath.linspace(.0, 1.00, 101);
   static final int[] MAX_DETS = {1, 10, 100};
-  /** all, small, medium, large: {@code [0, 1e5**2], [0, 32**2], [32**2, 96**2], [96**2, 1e5**2]}. */
+
+  /**
+   * all, small, medium, large: {@code [0, 1e5**2], [0, 32**2], [32**2, 96**2], [96**2, 1e5**2]}.
+   */
   static final double[][] AREA_RANGES = {{0, 1e10}, {0, 1024}, {1024, 9216}, {9216, 1e10}};
 
   static final String[] AREA_LABELS = {"all", "small", "medium", "large"};
@@ -175,7 +178,9 @@ public final class CocoEvaluator {
       while (gEnd < nGtSel && gtKey[gtSel[gEnd]] == key) {
         gEnd++;
       }
-      perCategory.get((int) (key / nImg)).add(matcher.evaluateImage(dtSel, di, dEnd, gtSel, gi, gEnd));
+      perCategory
+          .get((int) (key / nImg))
+          .add(matcher.evaluateImage(dtSel, di, dEnd, gtSel, gi, gEnd));
       di = dEnd;
       gi = gEnd;
     }

@@ -44,7 +44,11 @@ public record CocoGroundTruth(
   }
 
   /**
-   * Reads a COCO dataset file ({@code instances_val2017.json} style).
+   * Reads a COCO dataset file ({@code instances_val2017.json} style). Required: {@code
+   * images[*].id}, {@code categories[*].id}, and for each annotation {@code id}, {@code image_id},
+   * {@code category_id}, {@code bbox} and {@code area}; a missing {@code iscrowd} reads as 0
+   * (pycocotools would stop with a KeyError), a missing category name as its id. Other fields are
+   * skipped.
    *
    * @throws EvaluationInputException with {@code file:line:col: json.path: problem} when the file
    *     cannot be read or a field the evaluation needs is missing or of the wrong type
@@ -137,7 +141,9 @@ public record CocoGroundTruth(
       }
       if (!cats) {
         throw in.error(
-            root, "$", "missing \"categories\": the list of categories is the set that is evaluated");
+            root,
+            "$",
+            "missing \"categories\": the list of categories is the set that is evaluated");
       }
       return new CocoGroundTruth(imageIds, categories, annotations);
     }
@@ -237,7 +243,9 @@ public record CocoGroundTruth(
         }
       }
       String missing =
-          !hasId ? "id" : !hasImage ? "image_id" : !hasCategory ? "category_id" : !hasBox ? "bbox" : null;
+          !hasId
+              ? "id"
+              : !hasImage ? "image_id" : !hasCategory ? "category_id" : !hasBox ? "bbox" : null;
       if (missing != null) {
         throw in.error(start, path, "missing \"" + missing + "\"");
       }

@@ -50,7 +50,8 @@ public record CocoMetrics(
 
   /** Names of the twelve numbers in JSON output and metadata, in pycocotools' order. */
   public static final List<String> NAMES =
-      List.of("AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl");
+      List.of(
+          "AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100", "ARs", "ARm", "ARl");
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -80,7 +81,7 @@ public record CocoMetrics(
 
   /**
    * The twelve lines {@code summarize()} prints, character for character, e.g. {@code " Average
-   * Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.372"}.
+   * Precision (AP) @[ IoU=0.50:0.95 | area= all | maxDets=100 ] = 0.372"}.
    */
   public List<String> summaryLines() {
     double[] s = stats();

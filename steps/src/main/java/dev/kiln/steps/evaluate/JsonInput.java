@@ -13,9 +13,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * A streaming JSON reader that turns every problem into a located {@link
- * EvaluationInputException}. Streaming, not a tree, because result files hold hundreds of thousands
- * of detections, and because a tree forgets where each value came from.
+ * A streaming JSON reader that turns every problem into a located {@link EvaluationInputException}.
+ * Streaming, not a tree, because result files hold hundreds of thousands of detections, and because
+ * a tree forgets where each value came from.
  */
 final class JsonInput implements AutoCloseable {
   /**
@@ -64,8 +64,7 @@ final class JsonInput implements AutoCloseable {
       return parser.nextToken();
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
-      throw new EvaluationInputException(
-          at(loc) + ": invalid JSON: " + e.getOriginalMessage(), e);
+      throw new EvaluationInputException(at(loc) + ": invalid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new EvaluationInputException(file + ": cannot read: " + e.getMessage(), e);
     }

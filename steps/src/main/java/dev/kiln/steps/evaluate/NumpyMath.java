@@ -1,9 +1,9 @@
 package dev.kiln.steps.evaluate;
 
 /**
- * The few numpy operations whose exact rounding shows in pycocotools' numbers: {@code
- * np.linspace} (the IoU and recall thresholds are compared with {@code ==} and {@code >=}) and
- * {@code np.mean} (pairwise summation), so that Kiln's numbers are not just close but the same.
+ * The few numpy operations whose exact rounding shows in pycocotools' numbers: {@code np.linspace}
+ * (the IoU and recall thresholds are compared with {@code ==} and {@code >=}) and {@code np.mean}
+ * (pairwise summation), so that Kiln's numbers are not just close but the same.
  */
 final class NumpyMath {
   /** numpy's {@code PW_BLOCKSIZE} for pairwise summation. */

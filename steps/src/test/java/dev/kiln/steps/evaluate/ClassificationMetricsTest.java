@@ -35,8 +35,7 @@ class ClassificationMetricsTest {
   @Test
   void aClassOnlyPredictedCountsWithRecallZero() {
     // a: tp 1, fp 0, fn 1 -> P 1, R 1/2, F1 2/3;  b: tp 0, fp 1, fn 0 -> P 0, R 0 (0/0), F1 0
-    ClassificationMetrics m =
-        ClassificationMetrics.compute(List.of("a", "a"), List.of("a", "b"));
+    ClassificationMetrics m = ClassificationMetrics.compute(List.of("a", "a"), List.of("a", "b"));
     assertThat(m.macroPrecision()).isCloseTo(0.5, within(EXACT));
     assertThat(m.macroRecall()).isCloseTo(0.25, within(EXACT));
     assertThat(m.macroF1()).isCloseTo(1.0 / 3, within(EXACT));

@@ -33,8 +33,7 @@ class CocoEvalCommandTest {
   @Test
   void printsPycocotoolsSummaryLinesCharacterForCharacter() {
     Path dir = CocoEvaluatorOracleTest.fixture("crowd");
-    int code =
-        CocoEvalCommand.run(dir.resolve("gt.json"), dir.resolve("dt.json"), false, out, err);
+    int code = CocoEvalCommand.run(dir.resolve("gt.json"), dir.resolve("dt.json"), false, out, err);
     assertThat(code).isEqualTo(CocoEvalCommand.OK);
     assertThat(err()).isEmpty();
     // Printed by pycocotools' own format string from the oracle's numbers (see expected.json).

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Kiln against the oracle: {@code src/test/python/cocoeval_oracle.py}, a line-by-line port of
- * pycocotools' COCOeval (bbox). The fixtures and their {@code expected.json} were written by
- * {@code python3 steps/src/test/python/make_fixtures.py}; Python is not needed to run this test.
+ * pycocotools' COCOeval (bbox). The fixtures and their {@code expected.json} were written by {@code
+ * python3 steps/src/test/python/make_fixtures.py}; Python is not needed to run this test.
  */
 class CocoEvaluatorOracleTest {
   private static final double TOLERANCE = 1e-9;

@@ -79,11 +79,21 @@ class CocoEvaluatorScaleTest {
         CocoDetection d = dts.get(i);
         StringBuilder line = new StringBuilder(120);
         line.append(i == 0 ? "" : ",")
-            .append("{\"image_id\": ").append(d.imageId())
-            .append(", \"category_id\": ").append(d.categoryId())
-            .append(", \"bbox\": [").append(d.x()).append(", ").append(d.y())
-            .append(", ").append(d.width()).append(", ").append(d.height())
-            .append("], \"score\": ").append(d.score()).append("}\n");
+            .append("{\"image_id\": ")
+            .append(d.imageId())
+            .append(", \"category_id\": ")
+            .append(d.categoryId())
+            .append(", \"bbox\": [")
+            .append(d.x())
+            .append(", ")
+            .append(d.y())
+            .append(", ")
+            .append(d.width())
+            .append(", ")
+            .append(d.height())
+            .append("], \"score\": ")
+            .append(d.score())
+            .append("}\n");
         w.write(line.toString());
       }
       w.write("]");
@@ -97,7 +107,8 @@ class CocoEvaluatorScaleTest {
     long t2 = System.nanoTime();
     System.out.printf(
         Locale.ROOT,
-        "scale: read %d detections in %.2f s; evaluated %d images, %d detections in %.2f s, AP %.4f%n",
+        "scale: read %d detections in %.2f s; evaluated %d images, %d detections in %.2f s, AP"
+            + " %.4f%n",
         read.list().size(),
         (t1 - t0) / 1e9,
         IMAGES,

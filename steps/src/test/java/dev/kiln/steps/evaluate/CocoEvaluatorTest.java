@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  * Tiny cases whose numbers are derived by hand below, from pycocotools' algorithm (each agrees with
  * the oracle {@code src/test/python/cocoeval_oracle.py}).
  *
- * <p>Notation: for one category with one ground truth, a detection sequence gives per IoU
- * threshold the cumulated tp and fp, {@code rc = tp / npig} and {@code pr = tp / (tp + fp + eps)}
- * with {@code eps = 2^-52}; so a lone true positive has precision {@code x = 1 / (1 + 2^-52) =
+ * <p>Notation: for one category with one ground truth, a detection sequence gives per IoU threshold
+ * the cumulated tp and fp, {@code rc = tp / npig} and {@code pr = tp / (tp + fp + eps)} with {@code
+ * eps = 2^-52}; so a lone true positive has precision {@code x = 1 / (1 + 2^-52) =
  * 0.9999999999999998}, not 1. AP is the mean of the 101 interpolated precisions over the 10
  * thresholds.
  */
@@ -188,8 +188,7 @@ class CocoEvaluatorTest {
   @Test
   void noCategoriesMeansEverythingUndefined() {
     CocoGroundTruth truth = new CocoGroundTruth(List.of(1L), List.of(), List.of());
-    assertThat(CocoEvaluator.evaluate(truth, List.of(det(0, 0, 1, 1, 1))).stats())
-        .containsOnly(-1);
+    assertThat(CocoEvaluator.evaluate(truth, List.of(det(0, 0, 1, 1, 1))).stats()).containsOnly(-1);
   }
 
   @Test

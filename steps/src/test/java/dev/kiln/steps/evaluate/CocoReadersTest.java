@@ -28,11 +28,14 @@ class CocoReadersTest {
         write(
             "gt.json",
             "{\"info\": {\"year\": 2017}, \"annotations\": [",
-            "  {\"segmentation\": [[0, 0, 1, 1]], \"area\": 12.5, \"iscrowd\": true, \"ignore\": 1,",
+            "  {\"segmentation\": [[0, 0, 1, 1]], \"area\": 12.5, \"iscrowd\": true, \"ignore\":"
+                + " 1,",
             "   \"image_id\": 1, \"bbox\": [1.5, 2, 3, 4], \"category_id\": 2, \"id\": 9},",
-            "  {\"id\": 10, \"image_id\": 3, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\": 1}",
+            "  {\"id\": 10, \"image_id\": 3, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\":"
+                + " 1}",
             " ],",
-            " \"images\": [{\"id\": 1}], \"categories\": [{\"id\": 2, \"name\": \"dog\"}, {\"id\": 1}]}");
+            " \"images\": [{\"id\": 1}], \"categories\": [{\"id\": 2, \"name\": \"dog\"}, {\"id\":"
+                + " 1}]}");
     CocoGroundTruth truth = CocoGroundTruth.read(gt);
     assertThat(truth.imageIds()).containsExactly(1L);
     assertThat(truth.categories())
@@ -54,7 +57,8 @@ class CocoReadersTest {
             "gt.json",
             IMAGES_AND_CATEGORIES,
             " \"annotations\": [",
-            "  {\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\": 1},",
+            "  {\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\":"
+                + " 1},",
             "  {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1]}",
             " ]}");
     assertThatThrownBy(() -> CocoGroundTruth.read(gt))
@@ -89,7 +93,8 @@ class CocoReadersTest {
             "  {\"id\": 1, \"image_id\": 1, \"category_id\": \"1\", \"bbox\": [0, 0, 1, 1]}",
             " ]}");
     assertThatThrownBy(() -> CocoGroundTruth.read(gt))
-        .hasMessage(gt + ":3:43: annotations[0].category_id: expected an integer, got a string \"1\"");
+        .hasMessage(
+            gt + ":3:43: annotations[0].category_id: expected an integer, got a string \"1\"");
     Path gt2 = write("gt2.json", "{\"images\": [{\"id\": 1.5}], \"categories\": []}");
     assertThatThrownBy(() -> CocoGroundTruth.read(gt2))
         .hasMessage(gt2 + ":1:20: images[0].id: expected an integer, got the number 1.5");
@@ -105,11 +110,14 @@ class CocoReadersTest {
             "gt.json",
             IMAGES_AND_CATEGORIES,
             " \"annotations\": [",
-            "  {\"id\": 4, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\": 1},",
-            "  {\"id\": 4, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\": 1}",
+            "  {\"id\": 4, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\":"
+                + " 1},",
+            "  {\"id\": 4, \"image_id\": 1, \"category_id\": 1, \"bbox\": [0, 0, 1, 1], \"area\":"
+                + " 1}",
             " ]}");
     assertThatThrownBy(() -> CocoGroundTruth.read(gt))
-        .hasMessage(gt + ":4:10: annotations[1].id: duplicate annotation id 4 (also annotations[0].id)");
+        .hasMessage(
+            gt + ":4:10: annotations[1].id: duplicate annotation id 4 (also annotations[0].id)");
   }
 
   @Test
@@ -171,8 +179,7 @@ class CocoReadersTest {
 
     Path trailing = write("trailing.json", "[] []");
     assertThatThrownBy(() -> CocoDetections.read(trailing))
-        .hasMessage(
-            trailing + ":1:4: $: unexpected content after the end of the top-level value");
+        .hasMessage(trailing + ":1:4: $: unexpected content after the end of the top-level value");
   }
 
   @Test
@@ -190,11 +197,7 @@ class CocoReadersTest {
 
   @Test
   void aDetectionOnAnUnknownImageIsReportedAtItsLine() throws IOException {
-    Path gt =
-        write(
-            "gt.json",
-            IMAGES_AND_CATEGORIES,
-            " \"annotations\": []}");
+    Path gt = write("gt.json", IMAGES_AND_CATEGORIES, " \"annotations\": []}");
     Path dt =
         write(
             "dt.json",

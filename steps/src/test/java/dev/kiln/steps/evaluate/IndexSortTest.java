@@ -26,7 +26,9 @@ class IndexSortTest {
       // numpy's argsort(-s, kind='mergesort'): -0.0 == 0.0, so compare as primitives
       Integer[] expected = IntStream.range(0, n).boxed().toArray(Integer[]::new);
       Arrays.sort(expected, Comparator.comparingDouble(i -> -score[i] + 0.0));
-      assertThat(idx).as("n=%s", n).containsExactly(Arrays.stream(expected).mapToInt(i -> i).toArray());
+      assertThat(idx)
+          .as("n=%s", n)
+          .containsExactly(Arrays.stream(expected).mapToInt(i -> i).toArray());
     }
   }
 
