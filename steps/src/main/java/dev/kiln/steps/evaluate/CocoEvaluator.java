@@ -53,8 +53,6 @@ public final class CocoEvaluator {
    */
   static final double[][] AREA_RANGES = {{0, 1e10}, {0, 1024}, {1024, 9216}, {9216, 1e10}};
 
-  static final String[] AREA_LABELS = {"all", "small", "medium", "large"};
-
   private static final int T = IOU_THRESHOLDS.length;
   private static final int R = RECALL_THRESHOLDS.length;
   private static final int A = AREA_RANGES.length;
