@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.h2.api.ErrorCode;
@@ -17,6 +19,20 @@ import org.h2.api.ErrorCode;
 final class DatabaseOpener {
   /** Where the SQL migrations live; one set for H2 and PostgreSQL. */
   static final String MIGRATIONS = "classpath:db/kiln/migration";
+
+  /**
+   * Flyway logs through java.util.logging when no SLF4J binding is present and would print its
+   * INFO lines (and a warning about the H2 version) on every {@code kiln} command. Unless the
+   * application configured that logger itself, only errors pass; failures reach the user as
+   * exceptions anyway. Held in a field because java.util.logging keeps loggers weakly.
+   */
+  private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+
+  static {
+    if (FLYWAY_LOG.getLevel() == null) {
+      FLYWAY_LOG.setLevel(Level.SEVERE);
+    }
+  }
 
   private DatabaseOpener() {}
 
