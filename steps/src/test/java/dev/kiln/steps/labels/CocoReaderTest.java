@@ -117,7 +117,7 @@ class CocoReaderTest {
         }
         """);
     assertThatThrownBy(() -> new CocoReader().read(dir))
-        .hasMessage("_annotations.coco.json:3:15: images[0]: missing required field \"file_name\"");
+        .hasMessage("_annotations.coco.json:3:14: images[0]: missing required field \"file_name\"");
   }
 
   @Test
