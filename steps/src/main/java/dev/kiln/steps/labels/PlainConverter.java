@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -63,13 +65,21 @@ public final class PlainConverter {
         record(rejected, byReason, r);
       }
       int done = 0;
+      Set<String> seen = new HashSet<>();
       for (LabeledImage image : read.images()) {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("convert-labels interrupted after " + done + " of " + read.images().size() + " images");
         }
+        if (done > 0 && done % options.progressEvery() == 0) {
+          progress(done, read.images().size(), written);
+        }
         done++;
-        if (done % options.progressEvery() == 0) {
-          LOG.log(System.Logger.Level.INFO, "convert-labels: {0}/{1} images, {2} records written", done, read.images().size(), written);
+        if (!seen.add(image.sourceId())) {
+          record(
+              rejected,
+              byReason,
+              new Rejection(image.sourceId(), RejectReason.DUPLICATE_IMAGE, "the image is annotated more than once; the first entry was kept"));
+          continue;
         }
         var split = options.splitter().assign(image);
         if (split.isEmpty()) {
@@ -105,6 +115,7 @@ public final class PlainConverter {
           counts.merge(b.className(), 1L, Long::sum);
         }
       }
+      progress(done, read.images().size(), written);
     } finally {
       IOException first = null;
       for (ShardedTfRecordWriter w : writers.values()) {
@@ -140,6 +151,10 @@ public final class PlainConverter {
             (System.nanoTime() - start) / 1_000_000);
     Files.writeString(out.resolve(STATS_FILE), stats.toJson(), StandardCharsets.UTF_8);
     return stats;
+  }
+
+  private static void progress(int done, int total, long written) {
+    LOG.log(System.Logger.Level.INFO, () -> "convert-labels: " + done + "/" + total + " images, " + written + " records written");
   }
 
   private static void record(BufferedWriter out, Map<String, Long> byReason, Rejection r) throws IOException {

@@ -22,6 +22,8 @@ public enum RejectReason {
   ZERO_AREA_BOX,
   /** A box that reaches outside the image, under the reject policy. */
   BOX_OUTSIDE_IMAGE,
+  /** The same image (source id) is listed twice; the first entry is kept. */
+  DUPLICATE_IMAGE,
   /** No split could be assigned (no tag, not in any file list). */
   NO_SPLIT;
 

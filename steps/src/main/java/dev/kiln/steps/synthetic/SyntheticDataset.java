@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.google.common.base.Throwables;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Polygon;
@@ -14,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 
 /**
@@ -75,9 +83,19 @@ public final class SyntheticDataset {
    * @param testFraction fraction of images in {@code test/}
    * @param minObjects fewest objects per image (may be fewer when the image is crowded)
    * @param maxObjects most objects per image
+   * @param threads images drawn and encoded in parallel (the output does not depend on it)
    */
   public record Options(
-      int count, int width, int height, long seed, Path outputDir, ImageType imageType, double testFraction, int minObjects, int maxObjects) {
+      int count,
+      int width,
+      int height,
+      long seed,
+      Path outputDir,
+      ImageType imageType,
+      double testFraction,
+      int minObjects,
+      int maxObjects,
+      int threads) {
     public Options {
       checkArgument(count >= 0, "count must be >= 0, got %s", count);
       checkArgument(width >= 32 && height >= 32, "image size must be at least 32x32, got %sx%s", width, height);
@@ -85,23 +103,28 @@ public final class SyntheticDataset {
       Objects.requireNonNull(imageType, "imageType");
       checkArgument(testFraction >= 0 && testFraction <= 1, "testFraction must be in [0, 1], got %s", testFraction);
       checkArgument(minObjects >= 0 && maxObjects >= minObjects, "need 0 <= minObjects <= maxObjects, got %s..%s", minObjects, maxObjects);
+      checkArgument(threads >= 1, "threads must be at least 1, got %s", threads);
     }
 
-    /** Square images of {@code size} pixels, JPEG, 20% test, 1..4 objects. */
+    /** Square images of {@code size} pixels, JPEG, 20% test, 1..4 objects, one thread per core. */
     public static Options of(int count, int size, long seed, Path outputDir) {
-      return new Options(count, size, size, seed, outputDir, ImageType.JPEG, 0.2, 1, 4);
+      return new Options(count, size, size, seed, outputDir, ImageType.JPEG, 0.2, 1, 4, Runtime.getRuntime().availableProcessors());
     }
 
     public Options withImageType(ImageType type) {
-      return new Options(count, width, height, seed, outputDir, type, testFraction, minObjects, maxObjects);
+      return new Options(count, width, height, seed, outputDir, type, testFraction, minObjects, maxObjects, threads);
     }
 
     public Options withTestFraction(double fraction) {
-      return new Options(count, width, height, seed, outputDir, imageType, fraction, minObjects, maxObjects);
+      return new Options(count, width, height, seed, outputDir, imageType, fraction, minObjects, maxObjects, threads);
     }
 
     public Options withObjects(int min, int max) {
-      return new Options(count, width, height, seed, outputDir, imageType, testFraction, min, max);
+      return new Options(count, width, height, seed, outputDir, imageType, testFraction, min, max, threads);
+    }
+
+    public Options withThreads(int n) {
+      return new Options(count, width, height, seed, outputDir, imageType, testFraction, minObjects, maxObjects, n);
     }
   }
 
@@ -148,22 +171,30 @@ public final class SyntheticDataset {
     }
     Map<String, Integer> perClass = new LinkedHashMap<>();
     int objects = 0;
-    for (int i = 0; i < o.count(); i++) {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new java.io.InterruptedIOException("synthetic dataset generation interrupted at image " + i);
+    ExecutorService pool = Executors.newFixedThreadPool(o.threads(), daemonThreads());
+    try {
+      List<Future<Written>> futures = new ArrayList<>(o.count());
+      for (int i = 0; i < o.count(); i++) {
+        int index = i;
+        futures.add(pool.submit(() -> renderAndWrite(index, o)));
       }
-      Rendered r = render(i, o);
-      String name = String.format("img_%06d.%s", i, o.imageType().extension);
-      SplitWriter w = splits.get(r.split());
-      Path file = w.dir.resolve(name);
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-        checkState(ImageIO.write(r.image(), o.imageType().imageIoName, out), "no ImageIO writer for %s", o.imageType());
+      for (Future<Written> f : futures) {
+        Written w = f.get();
+        splits.get(w.split()).images.add(new ImageEntry(w.fileName(), w.objects()));
+        objects += w.objects().size();
+        for (SyntheticObject obj : w.objects()) {
+          perClass.merge(obj.shape().className(), 1, Integer::sum);
+        }
       }
-      w.images.add(new ImageEntry(name, r.objects()));
-      objects += r.objects().size();
-      for (SyntheticObject obj : r.objects()) {
-        perClass.merge(obj.shape().className(), 1, Integer::sum);
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("synthetic dataset generation interrupted");
+    } catch (ExecutionException e) {
+      Throwables.throwIfInstanceOf(e.getCause(), IOException.class);
+      Throwables.throwIfUnchecked(e.getCause());
+      throw new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
     List<Path> files = new ArrayList<>();
     Map<String, Integer> perSplit = new LinkedHashMap<>();
@@ -177,6 +208,27 @@ public final class SyntheticDataset {
   }
 
   private record ImageEntry(String fileName, List<SyntheticObject> objects) {}
+
+  private record Written(String split, String fileName, List<SyntheticObject> objects) {}
+
+  private static Written renderAndWrite(int index, Options o) throws IOException {
+    Rendered r = render(index, o);
+    String name = String.format("img_%06d.%s", index, o.imageType().extension);
+    Path file = o.outputDir().resolve(r.split()).resolve(name);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+      checkState(ImageIO.write(r.image(), o.imageType().imageIoName, out), "no ImageIO writer for %s", o.imageType());
+    }
+    return new Written(r.split(), name, r.objects());
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread t = new Thread(runnable, "kiln-synthetic-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
 
   private static final class SplitWriter {
     final Path dir;

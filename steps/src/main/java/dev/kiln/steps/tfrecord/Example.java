@@ -17,10 +17,19 @@ import java.util.TreeMap;
  */
 public record Example(NavigableMap<String, Feature> features) implements Serializable {
   /** Unsigned byte-wise order of the UTF-8 encodings, as in protobuf's C++ map sorting. */
-  public static final Comparator<String> KEY_ORDER =
-      (a, b) ->
-          Arrays.compareUnsigned(
-              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  public static final Comparator<String> KEY_ORDER = new Utf8Order();
+
+  /** A named, serializable comparator, so that an {@code Example} can be Java-serialized. */
+  private static final class Utf8Order implements Comparator<String>, Serializable {
+    @Override
+    public int compare(String a, String b) {
+      return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Object readResolve() {
+      return KEY_ORDER;
+    }
+  }
 
   public Example {
     TreeMap<String, Feature> copy = new TreeMap<>(KEY_ORDER);

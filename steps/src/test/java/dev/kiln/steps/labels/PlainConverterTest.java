@@ -180,6 +180,20 @@ class PlainConverterTest {
   }
 
   @Test
+  void anImageListedTwiceIsWrittenOnceAndTheDuplicateReported() throws IOException {
+    Path coco = dir.resolve("coco");
+    TestImages.jpeg(coco.resolve("a.jpg"), 40, 20);
+    TestImages.text(
+        coco.resolve("_annotations.coco.json"),
+        "{\"categories\":[{\"id\":1,\"name\":\"cat\"}],\"images\":[{\"id\":1,\"file_name\":\"a.jpg\",\"width\":40,\"height\":20},"
+            + "{\"id\":2,\"file_name\":\"a.jpg\",\"width\":40,\"height\":20}],\"annotations\":[]}");
+    ConversionStats s = PlainConverter.convert(ConvertOptions.builder().setInput(coco).setOutputDir(dir.resolve("o")).build());
+    assertThat(s.examplesWritten()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("o/rejected.jsonl")))
+        .isEqualTo("{\"source\":\"a.jpg\",\"reason\":\"duplicate-image\",\"detail\":\"the image is annotated more than once; the first entry was kept\"}\n");
+  }
+
+  @Test
   void optionsSayWhatIsMissing() {
     assertThatThrownBy(() -> ConvertOptions.builder().setInput(data).build()).hasMessage("setOutputDir(..) is required");
   }

@@ -24,9 +24,9 @@ class SyntheticDatasetTest {
   }
 
   @Test
-  void sameSeedSameBytesOtherSeedOtherImages() throws IOException {
-    SyntheticDataset.generate(SyntheticDataset.Options.of(25, 96, 3, dir.resolve("a")));
-    SyntheticDataset.generate(SyntheticDataset.Options.of(25, 96, 3, dir.resolve("b")));
+  void sameSeedSameBytesWhateverTheThreadsOtherSeedOtherImages() throws IOException {
+    SyntheticDataset.generate(SyntheticDataset.Options.of(25, 96, 3, dir.resolve("a")).withThreads(1));
+    SyntheticDataset.generate(SyntheticDataset.Options.of(25, 96, 3, dir.resolve("b")).withThreads(3));
     SyntheticDataset.generate(SyntheticDataset.Options.of(25, 96, 4, dir.resolve("c")));
     List<Path> a = files(dir.resolve("a"));
     assertThat(a).hasSize(25 + 2);
