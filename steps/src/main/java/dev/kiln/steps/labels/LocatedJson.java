@@ -58,8 +58,15 @@ final class LocatedJson {
     } catch (JsonParseException e) {
       JsonLocation loc = e.getLocation();
       throw new LabelFormatException(
-          file, loc == null ? 0 : line(loc), loc == null ? 0 : col(loc), "", "invalid JSON: " + e.getOriginalMessage());
+          file, loc == null ? 0 : line(loc), loc == null ? 0 : col(loc), "", "invalid JSON: " + readable(e.getOriginalMessage()));
     }
+  }
+
+  /** Jackson names "[Source: REDACTED ...; line: 3, column: 13]" inside messages; keep the position. */
+  static String readable(String jacksonMessage) {
+    return jacksonMessage == null
+        ? "malformed"
+        : jacksonMessage.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
   }
 
   /** Parses a whole file. */
