@@ -14,7 +14,10 @@ public record BoxAnnotation(String className, double xmin, double ymin, double x
   public BoxAnnotation {
     checkArgument(className != null && !className.isBlank(), "class name must not be blank");
     checkArgument(
-        Double.isFinite(xmin) && Double.isFinite(ymin) && Double.isFinite(xmax) && Double.isFinite(ymax),
+        Double.isFinite(xmin)
+            && Double.isFinite(ymin)
+            && Double.isFinite(xmax)
+            && Double.isFinite(ymax),
         "box coordinates must be finite: %s %s %s %s",
         xmin,
         ymin,
@@ -37,7 +40,8 @@ public record BoxAnnotation(String className, double xmin, double ymin, double x
 
   /** "[xmin, ymin, xmax, ymax]" for messages. */
   public String describe() {
-    return "\"" + className + "\" [" + fmt(xmin) + ", " + fmt(ymin) + ", " + fmt(xmax) + ", " + fmt(ymax) + "]";
+    return "\"" + className + "\" [" + fmt(xmin) + ", " + fmt(ymin) + ", " + fmt(xmax) + ", "
+        + fmt(ymax) + "]";
   }
 
   static String fmt(double v) {

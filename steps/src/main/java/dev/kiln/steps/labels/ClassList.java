@@ -28,7 +28,8 @@ public final class ClassList implements Serializable {
     Map<String, Integer> m = new HashMap<>();
     for (int i = 0; i < this.names.size(); i++) {
       String n = this.names.get(i);
-      checkArgument(!n.isBlank() && n.equals(n.strip()) && !n.contains("\n"), "bad class name \"%s\"", n);
+      checkArgument(
+          !n.isBlank() && n.equals(n.strip()) && !n.contains("\n"), "bad class name \"%s\"", n);
       Integer prev = m.put(n, i + 1);
       checkArgument(prev == null, "duplicate class \"%s\" (ids %s and %s)", n, prev, i + 1);
     }
@@ -69,7 +70,8 @@ public final class ClassList implements Serializable {
         continue;
       }
       if (names.contains(n)) {
-        throw new LabelFormatException(file.getFileName().toString(), i + 1, 1, "", "duplicate class name \"" + n + "\"");
+        throw new LabelFormatException(
+            file.getFileName().toString(), i + 1, 1, "", "duplicate class name \"" + n + "\"");
       }
       names.add(n);
     }
@@ -92,7 +94,11 @@ public final class ClassList implements Serializable {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < names.size(); i++) {
       String escaped = names.get(i).replace("\\", "\\\\").replace("'", "\\'");
-      sb.append("item {\n  id: ").append(i + 1).append("\n  name: '").append(escaped).append("'\n}\n");
+      sb.append("item {\n  id: ")
+          .append(i + 1)
+          .append("\n  name: '")
+          .append(escaped)
+          .append("'\n}\n");
     }
     Files.writeString(file, sb, StandardCharsets.UTF_8);
   }
@@ -114,7 +120,8 @@ public final class ClassList implements Serializable {
 
   /** The name of label id {@code id} (from 1). */
   public String name(int id) {
-    checkArgument(id >= 1 && id <= names.size(), "label id %s out of range 1..%s", id, names.size());
+    checkArgument(
+        id >= 1 && id <= names.size(), "label id %s out of range 1..%s", id, names.size());
     return names.get(id - 1);
   }
 

@@ -35,7 +35,12 @@ public final class CocoReader implements LabelReader {
     List<Path> files = Files.isDirectory(input) ? findFiles(input) : List.of(input);
     if (files.isEmpty()) {
       throw new LabelFormatException(
-          input.toString(), 0, 0, "", "no COCO JSON file (an object with \"images\", \"annotations\" and \"categories\") found");
+          input.toString(),
+          0,
+          0,
+          "",
+          "no COCO JSON file (an object with \"images\", \"annotations\" and \"categories\")"
+              + " found");
     }
     LinkedHashSet<String> classes = new LinkedHashSet<>();
     List<LabeledImage> images = new ArrayList<>();
@@ -87,7 +92,11 @@ public final class CocoReader implements LabelReader {
       long id = json.integerField(c, "id", path);
       String name = json.textField(c, "name", path);
       if (categories.containsKey(id)) {
-        throw json.error(c.get("id"), c, path + ".id", "duplicate category id " + id + " (also \"" + categories.get(id) + "\")");
+        throw json.error(
+            c.get("id"),
+            c,
+            path + ".id",
+            "duplicate category id " + id + " (also \"" + categories.get(id) + "\")");
       }
       categories.put(id, name);
       JsonNode sup = c.get("supercategory");
@@ -104,7 +113,11 @@ public final class CocoReader implements LabelReader {
       JsonNode im = json.object(imgs.get(i), imgs, path);
       JsonNode idNode = json.field(im, "id", path);
       if (!(idNode.isIntegralNumber() || idNode.isTextual())) {
-        throw json.error(idNode, im, path + ".id", "expected an integer or string id, got " + LocatedJson.describe(idNode));
+        throw json.error(
+            idNode,
+            im,
+            path + ".id",
+            "expected an integer or string id, got " + LocatedJson.describe(idNode));
       }
       String id = idNode.asText();
       String fileName = json.textField(im, "file_name", path);
@@ -127,7 +140,11 @@ public final class CocoReader implements LabelReader {
       long cat = json.integerField(a, "category_id", path);
       JsonNode bbox = json.field(a, "bbox", path);
       if (!bbox.isArray() || bbox.size() != 4) {
-        throw json.error(bbox, a, path + ".bbox", "expected [x, y, width, height] (4 numbers), got " + LocatedJson.describe(bbox));
+        throw json.error(
+            bbox,
+            a,
+            path + ".bbox",
+            "expected [x, y, width, height] (4 numbers), got " + LocatedJson.describe(bbox));
       }
       double[] v = new double[4];
       for (int k = 0; k < 4; k++) {
@@ -139,7 +156,8 @@ public final class CocoReader implements LabelReader {
             new Rejection(
                 display + "#" + path,
                 RejectReason.ORPHAN_ANNOTATION,
-                json.error(imageId, a, path + ".image_id", "no image with id " + imageId.asText()).getMessage()));
+                json.error(imageId, a, path + ".image_id", "no image with id " + imageId.asText())
+                    .getMessage()));
         continue;
       }
       used.add(cat);
@@ -164,7 +182,10 @@ public final class CocoReader implements LabelReader {
     for (ImageEntry e : byId.values()) {
       Path image =
           Sources.firstExisting(
-              List.of(dir.resolve(e.fileName), dir.resolve("images").resolve(e.fileName), root.resolve(e.fileName)));
+              List.of(
+                  dir.resolve(e.fileName),
+                  dir.resolve("images").resolve(e.fileName),
+                  root.resolve(e.fileName)));
       String sourceId = Sources.relative(root, image);
       int w = e.width;
       int h = e.height;

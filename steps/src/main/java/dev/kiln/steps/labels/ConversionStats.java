@@ -38,12 +38,14 @@ public record ConversionStats(
     List<String> shardFiles,
     long bytesWritten,
     long elapsedMillis) {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public ConversionStats {
     examplesPerSplit = Collections.unmodifiableMap(new TreeMap<>(examplesPerSplit));
     TreeMap<String, Map<String, Long>> o = new TreeMap<>();
-    objectsPerSplitAndClass.forEach((k, v) -> o.put(k, Collections.unmodifiableMap(new TreeMap<>(v))));
+    objectsPerSplitAndClass.forEach(
+        (k, v) -> o.put(k, Collections.unmodifiableMap(new TreeMap<>(v))));
     objectsPerSplitAndClass = Collections.unmodifiableMap(o);
     rejectionsByReason = Collections.unmodifiableMap(new TreeMap<>(rejectionsByReason));
     classes = List.copyOf(classes);

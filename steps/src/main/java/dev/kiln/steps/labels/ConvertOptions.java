@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code setOutputDir} are required, {@code opt*} have defaults.
  *
  * @param input the dataset folder or annotation file
- * @param outputDir where shards, {@code classes.txt}, {@code rejected.jsonl} and {@code stats.json} go
+ * @param outputDir where shards, {@code classes.txt}, {@code rejected.jsonl} and {@code stats.json}
+ *     go
  * @param format the label format, or empty to detect it
  * @param splitter how images are split (default: the source's tags, else 80% train by seed 42)
  * @param boxPolicy what to do with boxes outside the image (default {@link BoxPolicy#CLIP})
@@ -115,7 +116,15 @@ public record ConvertOptions(
       checkState(input != null, "setInput(..) is required");
       checkState(outputDir != null, "setOutputDir(..) is required");
       return new ConvertOptions(
-          input, outputDir, Optional.ofNullable(format), splitter, boxPolicy, shards, assignment, Optional.ofNullable(classes), progressEvery);
+          input,
+          outputDir,
+          Optional.ofNullable(format),
+          splitter,
+          boxPolicy,
+          shards,
+          assignment,
+          Optional.ofNullable(classes),
+          progressEvery);
     }
   }
 }

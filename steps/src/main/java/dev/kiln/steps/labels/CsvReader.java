@@ -26,12 +26,16 @@ import java.util.Set;
  */
 public final class CsvReader implements LabelReader {
   private static final Set<String> SET_VALUES = Set.of("train", "validation", "test", "unassigned");
-  private static final Set<String> HEADER_NAMES = Set.of("path", "image", "file", "filename", "image_path", "set", "split");
+  private static final Set<String> HEADER_NAMES =
+      Set.of("path", "image", "file", "filename", "image_path", "set", "split");
 
   @Override
   public ReadResult read(Path input) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
-    List<Path> files = Files.isDirectory(input) ? Sources.files(input, 2, p -> Sources.extension(p).equals("csv")) : List.of(input);
+    List<Path> files =
+        Files.isDirectory(input)
+            ? Sources.files(input, 2, p -> Sources.extension(p).equals("csv"))
+            : List.of(input);
     Map<String, Entry> byPath = new LinkedHashMap<>();
     List<Rejection> rejections = new ArrayList<>();
     for (Path f : files) {
@@ -51,7 +55,9 @@ public final class CsvReader implements LabelReader {
           try {
             Row row = parseRow(fields, display, lineNo);
             Path image = Sources.firstExisting(Sources.candidatesForUri(base, row.path()));
-            Entry e = byPath.computeIfAbsent(image.toAbsolutePath().normalize().toString(), k -> new Entry(image));
+            Entry e =
+                byPath.computeIfAbsent(
+                    image.toAbsolutePath().normalize().toString(), k -> new Entry(image));
             if (row.split() != null) {
               e.split = row.split();
             }
@@ -61,7 +67,9 @@ public final class CsvReader implements LabelReader {
               e.normalizedBoxes.add(row);
             }
           } catch (LabelFormatException ex) {
-            rejections.add(new Rejection(display + ":" + lineNo, RejectReason.MALFORMED_ANNOTATION, ex.getMessage()));
+            rejections.add(
+                new Rejection(
+                    display + ":" + lineNo, RejectReason.MALFORMED_ANNOTATION, ex.getMessage()));
           }
         }
       }
@@ -76,7 +84,13 @@ public final class CsvReader implements LabelReader {
       List<BoxAnnotation> boxes = new ArrayList<>();
       for (Row row : e.normalizedBoxes) {
         double[] b = row.box();
-        boxes.add(new BoxAnnotation(row.label(), b[0] * info.width(), b[1] * info.height(), b[2] * info.width(), b[3] * info.height()));
+        boxes.add(
+            new BoxAnnotation(
+                row.label(),
+                b[0] * info.width(),
+                b[1] * info.height(),
+                b[2] * info.width(),
+                b[3] * info.height()));
       }
       images.add(
           new LabeledImage(
@@ -111,7 +125,8 @@ public final class CsvReader implements LabelReader {
 
   private static boolean isHeader(List<Field> fields) {
     return !fields.isEmpty() && HEADER_NAMES.contains(fields.get(0).text().toLowerCase(Locale.ROOT))
-        || fields.size() > 1 && HEADER_NAMES.contains(fields.get(1).text().toLowerCase(Locale.ROOT))
+        || fields.size() > 1
+            && HEADER_NAMES.contains(fields.get(1).text().toLowerCase(Locale.ROOT))
             && SET_VALUES.stream().noneMatch(s -> s.equalsIgnoreCase(fields.get(0).text()));
   }
 
@@ -135,8 +150,13 @@ public final class CsvReader implements LabelReader {
     }
     if (rest != 2 && rest != 6 && rest != 10) {
       throw new LabelFormatException(
-          display, lineNo, 1, "",
-          "expected [set,]path,label[,xmin,ymin,xmax,ymax] (or AutoML's 8 vertex columns), got " + fields.size() + " columns");
+          display,
+          lineNo,
+          1,
+          "",
+          "expected [set,]path,label[,xmin,ymin,xmax,ymax] (or AutoML's 8 vertex columns), got "
+              + fields.size()
+              + " columns");
     }
     Field path = fields.get(i);
     Field label = fields.get(i + 1);
@@ -177,7 +197,12 @@ public final class CsvReader implements LabelReader {
         pairs++;
       }
       if (pairs < 2) {
-        throw new LabelFormatException(display, lineNo, fields.get(i + 2).column(), "", "a box needs at least two vertices, got " + pairs);
+        throw new LabelFormatException(
+            display,
+            lineNo,
+            fields.get(i + 2).column(),
+            "",
+            "a box needs at least two vertices, got " + pairs);
       }
       box = new double[] {x0, y0, x1, y1};
     }
@@ -193,7 +218,12 @@ public final class CsvReader implements LabelReader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new LabelFormatException(display, lineNo, f.column(), name, "expected a normalized coordinate in [0, 1], got \"" + f.text() + "\"");
+    throw new LabelFormatException(
+        display,
+        lineNo,
+        f.column(),
+        name,
+        "expected a normalized coordinate in [0, 1], got \"" + f.text() + "\"");
   }
 
   /** Splits one line on commas, honouring double quotes ({@code ""} inside quotes is a quote). */

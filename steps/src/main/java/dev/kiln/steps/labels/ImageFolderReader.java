@@ -19,7 +19,9 @@ public final class ImageFolderReader implements LabelReader {
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
     List<Path> top = subfolders(input);
-    boolean splitLayout = !top.isEmpty() && top.stream().allMatch(d -> Sources.splitName(d.getFileName().toString()) != null);
+    boolean splitLayout =
+        !top.isEmpty()
+            && top.stream().allMatch(d -> Sources.splitName(d.getFileName().toString()) != null);
     for (Path image : Sources.files(input, 3, Sources::isImage)) {
       Path rel = input.toAbsolutePath().normalize().relativize(image.toAbsolutePath().normalize());
       String sourceId = Sources.relative(input, image);
@@ -43,7 +45,9 @@ public final class ImageFolderReader implements LabelReader {
       }
       ImageInfo info = Sources.headerOrReject(image, sourceId, rejections);
       if (info != null) {
-        images.add(LabeledImage.classification(sourceId, image, info.width(), info.height(), label, split));
+        images.add(
+            LabeledImage.classification(
+                sourceId, image, info.width(), info.height(), label, split));
       }
     }
     return new ReadResult(List.of(), images, rejections);

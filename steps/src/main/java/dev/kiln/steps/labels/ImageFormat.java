@@ -27,7 +27,10 @@ public enum ImageFormat {
 
   /** Recognises the format from the magic bytes at the start of a file. */
   public static Optional<ImageFormat> sniff(byte[] head, int length) {
-    if (length >= 3 && (head[0] & 0xff) == 0xFF && (head[1] & 0xff) == 0xD8 && (head[2] & 0xff) == 0xFF) {
+    if (length >= 3
+        && (head[0] & 0xff) == 0xFF
+        && (head[1] & 0xff) == 0xD8
+        && (head[2] & 0xff) == 0xFF) {
       return Optional.of(JPEG);
     }
     if (length >= 8

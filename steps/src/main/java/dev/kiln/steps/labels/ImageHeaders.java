@@ -50,7 +50,8 @@ public final class ImageHeaders {
         case JPEG -> jpeg(in, head, n, name);
       };
     } catch (IllegalArgumentException | EOFException e) {
-      throw new IOException(name + ": bad " + format.get().tfName() + " header: " + e.getMessage(), e);
+      throw new IOException(
+          name + ": bad " + format.get().tfName() + " header: " + e.getMessage(), e);
     }
   }
 
@@ -73,17 +74,18 @@ public final class ImageHeaders {
     return new ImageInfo(ImageFormat.BMP, Math.abs(u32le(h, 18)), Math.abs(u32le(h, 22)));
   }
 
-  private static ImageInfo jpeg(InputStream in, byte[] head, int n, String name) throws IOException {
+  private static ImageInfo jpeg(InputStream in, byte[] head, int n, String name)
+      throws IOException {
     // Replay the bytes already read, then walk the marker segments until a start-of-frame.
-    InputStream s =
-        new java.io.SequenceInputStream(new ByteArrayInputStream(head, 2, n - 2), in);
+    InputStream s = new java.io.SequenceInputStream(new ByteArrayInputStream(head, 2, n - 2), in);
     while (true) {
       int b = s.read();
       if (b < 0) {
         throw new IOException(name + ": JPEG ends before a start-of-frame (SOFn) marker");
       }
       if (b != 0xFF) {
-        throw new IOException(name + ": corrupt JPEG: expected a marker, found byte 0x" + Integer.toHexString(b));
+        throw new IOException(
+            name + ": corrupt JPEG: expected a marker, found byte 0x" + Integer.toHexString(b));
       }
       int marker;
       do {
@@ -110,7 +112,8 @@ public final class ImageHeaders {
         int width = (readByte(s) << 8) | readByte(s);
         if (height == 0) {
           // A DNL marker would define it later; rare enough to refuse rather than scan the data.
-          throw new IOException(name + ": JPEG with height defined by a DNL marker is not supported");
+          throw new IOException(
+              name + ": JPEG with height defined by a DNL marker is not supported");
         }
         return new ImageInfo(ImageFormat.JPEG, width, height);
       }
@@ -154,10 +157,16 @@ public final class ImageHeaders {
   }
 
   private static int u32le(byte[] b, int o) {
-    return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
+    return (b[o] & 0xff)
+        | (b[o + 1] & 0xff) << 8
+        | (b[o + 2] & 0xff) << 16
+        | (b[o + 3] & 0xff) << 24;
   }
 
   private static int u32be(byte[] b, int o) {
-    return (b[o] & 0xff) << 24 | (b[o + 1] & 0xff) << 16 | (b[o + 2] & 0xff) << 8 | (b[o + 3] & 0xff);
+    return (b[o] & 0xff) << 24
+        | (b[o + 1] & 0xff) << 16
+        | (b[o + 2] & 0xff) << 8
+        | (b[o + 3] & 0xff);
   }
 }

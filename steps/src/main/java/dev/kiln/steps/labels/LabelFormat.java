@@ -55,7 +55,11 @@ public enum LabelFormat {
       }
     }
     throw new IllegalArgumentException(
-        "unknown label format \"" + id + "\" (known: " + Arrays.stream(values()).map(LabelFormat::id).collect(Collectors.joining(", ")) + ")");
+        "unknown label format \""
+            + id
+            + "\" (known: "
+            + Arrays.stream(values()).map(LabelFormat::id).collect(Collectors.joining(", "))
+            + ")");
   }
 
   /**
@@ -129,11 +133,24 @@ public enum LabelFormat {
     if (all.stream().anyMatch(p -> Sources.extension(p).equals("csv"))) {
       return CSV;
     }
-    if (all.stream().anyMatch(p -> Sources.IMAGE_EXTENSIONS.contains(Sources.extension(p)) && !p.getParent().equals(input))) {
+    if (all.stream()
+        .anyMatch(
+            p ->
+                Sources.IMAGE_EXTENSIONS.contains(Sources.extension(p))
+                    && !p.getParent().equals(input))) {
       return IMAGE_FOLDERS;
     }
-    List<String> exts = new ArrayList<>(all.stream().map(Sources::extension).collect(Collectors.toCollection(java.util.TreeSet::new)));
-    return throwUndetected(input, all.size() + " files (extensions: " + (exts.isEmpty() ? "none" : String.join(", ", exts)) + ")");
+    List<String> exts =
+        new ArrayList<>(
+            all.stream()
+                .map(Sources::extension)
+                .collect(Collectors.toCollection(java.util.TreeSet::new)));
+    return throwUndetected(
+        input,
+        all.size()
+            + " files (extensions: "
+            + (exts.isEmpty() ? "none" : String.join(", ", exts))
+            + ")");
   }
 
   private static LabelFormat throwUndetected(Path input, String found) {
@@ -142,7 +159,10 @@ public enum LabelFormat {
 
   private static LabelFormatException undetected(Path input, String found) {
     return new LabelFormatException(
-        input.toString(), 0, 0, "",
+        input.toString(),
+        0,
+        0,
+        "",
         "cannot detect the label format from "
             + found
             + "; name it with format="

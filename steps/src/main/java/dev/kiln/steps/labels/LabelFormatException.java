@@ -1,8 +1,8 @@
 package dev.kiln.steps.labels;
 
 /**
- * An annotation file that cannot be understood. The message is meant for the user and reads
- * {@code file:line:col: json.path: what is wrong}; no stack trace is needed to act on it.
+ * An annotation file that cannot be understood. The message is meant for the user and reads {@code
+ * file:line:col: json.path: what is wrong}; no stack trace is needed to act on it.
  */
 public final class LabelFormatException extends RuntimeException {
   private final String file;

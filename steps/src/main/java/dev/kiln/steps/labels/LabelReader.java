@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * Reads one label format into {@link LabeledImage}s. A problem confined to one annotation (a
  * per-image file, a manifest or CSV line) becomes a {@link Rejection}; a broken dataset-wide file
- * (a COCO JSON, {@code classes.txt}) throws {@link LabelFormatException}, since nothing sensible can
- * be converted from it.
+ * (a COCO JSON, {@code classes.txt}) throws {@link LabelFormatException}, since nothing sensible
+ * can be converted from it.
  */
 public sealed interface LabelReader
     permits CocoReader,

@@ -37,7 +37,8 @@ public record LabeledImage(
     checkArgument(sourceId != null && !sourceId.isBlank(), "sourceId must not be blank");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(filename, "filename");
-    checkArgument(width > 0 && height > 0, "%s: size must be positive, got %sx%s", sourceId, width, height);
+    checkArgument(
+        width > 0 && height > 0, "%s: size must be positive, got %sx%s", sourceId, width, height);
     boxes = List.copyOf(boxes);
     checkArgument(imageLabel == null || !imageLabel.isBlank(), "%s: blank image label", sourceId);
     checkArgument(splitTag == null || !splitTag.isBlank(), "%s: blank split tag", sourceId);
@@ -45,7 +46,12 @@ public record LabeledImage(
 
   /** A detection image without image-level label. */
   public static LabeledImage detection(
-      String sourceId, Path image, int width, int height, List<BoxAnnotation> boxes, String splitTag) {
+      String sourceId,
+      Path image,
+      int width,
+      int height,
+      List<BoxAnnotation> boxes,
+      String splitTag) {
     return new LabeledImage(
         sourceId,
         image.toAbsolutePath().toString(),
@@ -87,6 +93,7 @@ public record LabeledImage(
 
   /** A copy with other boxes. */
   public LabeledImage withBoxes(List<BoxAnnotation> newBoxes) {
-    return new LabeledImage(sourceId, image, filename, width, height, newBoxes, imageLabel, splitTag);
+    return new LabeledImage(
+        sourceId, image, filename, width, height, newBoxes, imageLabel, splitTag);
   }
 }

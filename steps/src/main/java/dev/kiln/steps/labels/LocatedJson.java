@@ -46,7 +46,8 @@ final class LocatedJson {
     try (p) {
       JsonToken first = p.nextToken();
       if (first == null) {
-        throw new LabelFormatException(file, lineOffset + 1, 1, "", "empty document, expected a JSON object");
+        throw new LabelFormatException(
+            file, lineOffset + 1, 1, "", "empty document, expected a JSON object");
       }
       root = read(p);
       JsonToken trailing = p.nextToken();
@@ -58,15 +59,22 @@ final class LocatedJson {
     } catch (JsonParseException e) {
       JsonLocation loc = e.getLocation();
       throw new LabelFormatException(
-          file, loc == null ? 0 : line(loc), loc == null ? 0 : col(loc), "", "invalid JSON: " + readable(e.getOriginalMessage()));
+          file,
+          loc == null ? 0 : line(loc),
+          loc == null ? 0 : col(loc),
+          "",
+          "invalid JSON: " + readable(e.getOriginalMessage()));
     }
   }
 
-  /** Jackson names "[Source: REDACTED ...; line: 3, column: 13]" inside messages; keep the position. */
+  /**
+   * Jackson names "[Source: REDACTED ...; line: 3, column: 13]" inside messages; keep the position.
+   */
   static String readable(String jacksonMessage) {
     return jacksonMessage == null
         ? "malformed"
-        : jacksonMessage.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
+        : jacksonMessage.replaceAll(
+            "\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)]", "line $1, column $2");
   }
 
   /** Parses a whole file. */
@@ -122,21 +130,24 @@ final class LocatedJson {
         n = a;
       }
       case VALUE_STRING -> n = new TextNode(p.getText());
-      case VALUE_NUMBER_INT -> n =
-          switch (p.getNumberType()) {
-            case INT -> new IntNode(p.getIntValue());
-            case LONG -> new LongNode(p.getLongValue());
-            default -> new BigIntegerNode(p.getBigIntegerValue());
-          };
-      case VALUE_NUMBER_FLOAT -> n =
-          p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
-              ? new DecimalNode(p.getDecimalValue())
-              : new DoubleNode(p.getDoubleValue());
+      case VALUE_NUMBER_INT ->
+          n =
+              switch (p.getNumberType()) {
+                case INT -> new IntNode(p.getIntValue());
+                case LONG -> new LongNode(p.getLongValue());
+                default -> new BigIntegerNode(p.getBigIntegerValue());
+              };
+      case VALUE_NUMBER_FLOAT ->
+          n =
+              p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
+                  ? new DecimalNode(p.getDecimalValue())
+                  : new DoubleNode(p.getDoubleValue());
       case VALUE_TRUE -> n = BooleanNode.TRUE;
       case VALUE_FALSE -> n = BooleanNode.FALSE;
       case VALUE_NULL -> n = NullNode.getInstance();
-      default -> throw new LabelFormatException(
-          file, line(loc), col(loc), "", "unexpected JSON token " + p.currentToken());
+      default ->
+          throw new LabelFormatException(
+              file, line(loc), col(loc), "", "unexpected JSON token " + p.currentToken());
     }
     if (!(n.isBoolean() || n.isNull())) {
       locations.put(n, ((long) line(loc) << 32) | col(loc));
@@ -144,7 +155,10 @@ final class LocatedJson {
     return n;
   }
 
-  /** An error located at {@code node}, or at {@code fallback} when node is a shared constant or missing. */
+  /**
+   * An error located at {@code node}, or at {@code fallback} when node is a shared constant or
+   * missing.
+   */
   LabelFormatException error(JsonNode node, JsonNode fallback, String path, String problem) {
     Long loc = node == null ? null : locations.get(node);
     if (loc == null && fallback != null) {

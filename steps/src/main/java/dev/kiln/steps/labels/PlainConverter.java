@@ -41,9 +41,11 @@ public final class PlainConverter {
    */
   public static ConversionStats convert(ConvertOptions options) throws IOException {
     long start = System.nanoTime();
-    LabelFormat format = options.format().isPresent() ? options.format().get() : LabelFormat.detect(options.input());
+    LabelFormat format =
+        options.format().isPresent() ? options.format().get() : LabelFormat.detect(options.input());
     ReadResult read = format.reader().read(options.input());
-    ClassList classes = options.classes().orElseGet(() -> ClassList.build(read.declaredClasses(), read.images()));
+    ClassList classes =
+        options.classes().orElseGet(() -> ClassList.build(read.declaredClasses(), read.images()));
     Path out = options.outputDir();
     Files.createDirectories(out);
     classes.write(out.resolve(CLASSES_FILE));
@@ -57,9 +59,12 @@ public final class PlainConverter {
     long written = 0;
     long bytes = 0;
     List<String> shardFiles = new ArrayList<>();
-    try (BufferedWriter rejected = Files.newBufferedWriter(out.resolve(REJECTED_FILE), StandardCharsets.UTF_8)) {
+    try (BufferedWriter rejected =
+        Files.newBufferedWriter(out.resolve(REJECTED_FILE), StandardCharsets.UTF_8)) {
       for (String split : options.splitter().declaredSplits()) {
-        writers.put(split, ShardedTfRecordWriter.create(out, split, options.shards(), options.assignment()));
+        writers.put(
+            split,
+            ShardedTfRecordWriter.create(out, split, options.shards(), options.assignment()));
       }
       for (Rejection r : read.rejections()) {
         record(rejected, byReason, r);
@@ -68,7 +73,12 @@ public final class PlainConverter {
       Set<String> seen = new HashSet<>();
       for (LabeledImage image : read.images()) {
         if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedIOException("convert-labels interrupted after " + done + " of " + read.images().size() + " images");
+          throw new InterruptedIOException(
+              "convert-labels interrupted after "
+                  + done
+                  + " of "
+                  + read.images().size()
+                  + " images");
         }
         if (done > 0 && done % options.progressEvery() == 0) {
           progress(done, read.images().size(), written);
@@ -78,7 +88,10 @@ public final class PlainConverter {
           record(
               rejected,
               byReason,
-              new Rejection(image.sourceId(), RejectReason.DUPLICATE_IMAGE, "the image is annotated more than once; the first entry was kept"));
+              new Rejection(
+                  image.sourceId(),
+                  RejectReason.DUPLICATE_IMAGE,
+                  "the image is annotated more than once; the first entry was kept"));
           continue;
         }
         var split = options.splitter().assign(image);
@@ -103,7 +116,9 @@ public final class PlainConverter {
         String s = split.get();
         ShardedTfRecordWriter w = writers.get(s);
         if (w == null) {
-          w = ShardedTfRecordWriter.create(out, fileSafe(s), options.shards(), options.assignment());
+          w =
+              ShardedTfRecordWriter.create(
+                  out, fileSafe(s), options.shards(), options.assignment());
           writers.put(s, w);
         }
         w.write(image.sourceId(), enc.example());
@@ -154,10 +169,13 @@ public final class PlainConverter {
   }
 
   private static void progress(int done, int total, long written) {
-    LOG.log(System.Logger.Level.INFO, () -> "convert-labels: " + done + "/" + total + " images, " + written + " records written");
+    LOG.log(
+        System.Logger.Level.INFO,
+        () -> "convert-labels: " + done + "/" + total + " images, " + written + " records written");
   }
 
-  private static void record(BufferedWriter out, Map<String, Long> byReason, Rejection r) throws IOException {
+  private static void record(BufferedWriter out, Map<String, Long> byReason, Rejection r)
+      throws IOException {
     out.write(r.toJsonLine());
     out.write('\n');
     byReason.merge(r.reason().code(), 1L, Long::sum);

@@ -10,7 +10,8 @@ import java.util.List;
  * @param images every image that could be read
  * @param rejections annotation files, lines or annotations that could not be used
  */
-public record ReadResult(List<String> declaredClasses, List<LabeledImage> images, List<Rejection> rejections) {
+public record ReadResult(
+    List<String> declaredClasses, List<LabeledImage> images, List<Rejection> rejections) {
   public ReadResult {
     declaredClasses = List.copyOf(declaredClasses);
     images = List.copyOf(images);

@@ -51,7 +51,8 @@ public final class RecordConverter {
     } catch (NoSuchFileException e) {
       return reject(image, RejectReason.IMAGE_MISSING, "image file not found: " + path);
     } catch (IOException e) {
-      return reject(image, RejectReason.IMAGE_UNREADABLE, "cannot read " + path + ": " + e.getMessage());
+      return reject(
+          image, RejectReason.IMAGE_UNREADABLE, "cannot read " + path + ": " + e.getMessage());
     }
     ImageInfo info;
     try {
@@ -63,15 +64,26 @@ public final class RecordConverter {
       return reject(
           image,
           RejectReason.UNSUPPORTED_IMAGE_FORMAT,
-          image.filename() + " is " + info.format().tfName() + "; only jpeg and png are decoded by the TensorFlow Object Detection API");
+          image.filename()
+              + " is "
+              + info.format().tfName()
+              + "; only jpeg and png are decoded by the TensorFlow Object Detection API");
     }
     if (info.width() != image.width() || info.height() != image.height()) {
       return reject(
           image,
           RejectReason.SIZE_MISMATCH,
-          "annotation says " + image.width() + "x" + image.height() + " but the image is " + info.width() + "x" + info.height());
+          "annotation says "
+              + image.width()
+              + "x"
+              + image.height()
+              + " but the image is "
+              + info.width()
+              + "x"
+              + info.height());
     }
-    return new Encoded(image, ExampleCodec.encode(TfExamples.encode(image, bytes, info.format(), classes)));
+    return new Encoded(
+        image, ExampleCodec.encode(TfExamples.encode(image, bytes, info.format(), classes)));
   }
 
   private static Rejected reject(LabeledImage image, RejectReason reason, String detail) {

@@ -2,7 +2,9 @@ package dev.kiln.steps.labels;
 
 import java.util.Locale;
 
-/** Why an image or a box did not become part of a record. The code goes into {@code rejected.jsonl}. */
+/**
+ * Why an image or a box did not become part of a record. The code goes into {@code rejected.jsonl}.
+ */
 public enum RejectReason {
   /** The annotation file (or line) could not be parsed; the detail is the located message. */
   MALFORMED_ANNOTATION,
@@ -12,7 +14,9 @@ public enum RejectReason {
   IMAGE_MISSING,
   /** The image file cannot be read or its header is not a known image format. */
   IMAGE_UNREADABLE,
-  /** A readable image in a format the TensorFlow Object Detection API does not decode (GIF, BMP). */
+  /**
+   * A readable image in a format the TensorFlow Object Detection API does not decode (GIF, BMP).
+   */
   UNSUPPORTED_IMAGE_FORMAT,
   /** The annotation's width/height differ from the image header's. */
   SIZE_MISMATCH,

@@ -44,7 +44,9 @@ public final class SageMakerJsonReader implements LabelReader {
           p.categories().forEach(categories::putIfAbsent);
         }
       } catch (LabelFormatException e) {
-        rejections.add(new Rejection(Sources.relative(root, f), RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
+        rejections.add(
+            new Rejection(
+                Sources.relative(root, f), RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
       }
     }
     return new ReadResult(List.copyOf(categories.values()), images, rejections);
@@ -80,7 +82,11 @@ public final class SageMakerJsonReader implements LabelReader {
     if (sizeNode != null && !sizeNode.isNull()) {
       ArrayNode sizes = json.arrayField(top, "image_size", "");
       if (sizes.size() != 1) {
-        throw json.error(sizes, top, "image_size", "expected one {width, height, depth} object, got " + sizes.size());
+        throw json.error(
+            sizes,
+            top,
+            "image_size",
+            "expected one {width, height, depth} object, got " + sizes.size());
       }
       JsonNode s = json.object(sizes.get(0), sizes, "image_size[0]");
       width = json.optionalSize(s, "width", "image_size[0]");
@@ -97,7 +103,8 @@ public final class SageMakerJsonReader implements LabelReader {
       double t = json.numberField(a, "top", path);
       double w = json.numberField(a, "width", path);
       double h = json.numberField(a, "height", path);
-      boxes.add(BoxAnnotation.ofXywh(categories.getOrDefault(cls, "class_id:" + cls), left, t, w, h));
+      boxes.add(
+          BoxAnnotation.ofXywh(categories.getOrDefault(cls, "class_id:" + cls), left, t, w, h));
     }
 
     Path jsonDir = file.toAbsolutePath().getParent();
@@ -106,7 +113,10 @@ public final class SageMakerJsonReader implements LabelReader {
     candidates.add(root.resolve(ref).normalize());
     String channel = jsonDir.getFileName() == null ? "" : jsonDir.getFileName().toString();
     if (channel.endsWith("_annotation") && jsonDir.getParent() != null) {
-      Path imageChannel = jsonDir.getParent().resolve(channel.substring(0, channel.length() - "_annotation".length()));
+      Path imageChannel =
+          jsonDir
+              .getParent()
+              .resolve(channel.substring(0, channel.length() - "_annotation".length()));
       candidates.add(imageChannel.resolve(ref).normalize());
       candidates.add(imageChannel.resolve(Path.of(ref).getFileName()));
     }
@@ -122,6 +132,7 @@ public final class SageMakerJsonReader implements LabelReader {
       height = info.height();
     }
     String tag = Sources.splitTagFromPath(root, file);
-    return new Parsed(LabeledImage.detection(sourceId, image, width, height, boxes, tag), categories);
+    return new Parsed(
+        LabeledImage.detection(sourceId, image, width, height, boxes, tag), categories);
   }
 }

@@ -35,7 +35,11 @@ public final class SageMakerManifestReader implements LabelReader {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files =
         Files.isDirectory(input)
-            ? Sources.files(input, 3, p -> Sources.extension(p).equals("manifest") || Sources.extension(p).equals("jsonl"))
+            ? Sources.files(
+                input,
+                3,
+                p ->
+                    Sources.extension(p).equals("manifest") || Sources.extension(p).equals("jsonl"))
             : List.of(input);
     TreeMap<Long, String> classes = new TreeMap<>();
     List<LabeledImage> images = new ArrayList<>();
@@ -58,7 +62,9 @@ public final class SageMakerManifestReader implements LabelReader {
               p.classMap().forEach(classes::putIfAbsent);
             }
           } catch (LabelFormatException e) {
-            rejections.add(new Rejection(display + ":" + lineNo, RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
+            rejections.add(
+                new Rejection(
+                    display + ":" + lineNo, RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
           }
         }
       }
@@ -74,7 +80,12 @@ public final class SageMakerManifestReader implements LabelReader {
    * @throws LabelFormatException located at the offending value on this line
    */
   public static Parsed parseLine(
-      String line, int lineNo, Path manifest, Path root, String splitTag, List<Rejection> rejections)
+      String line,
+      int lineNo,
+      Path manifest,
+      Path root,
+      String splitTag,
+      List<Rejection> rejections)
       throws IOException {
     String display = Sources.relative(root, manifest);
     LocatedJson json = LocatedJson.parseLine(line, display, lineNo);
@@ -91,7 +102,12 @@ public final class SageMakerManifestReader implements LabelReader {
       }
     }
     if (attr == null) {
-      throw json.error(top, top, "", "no bounding-box label attribute (an object with \"annotations\" and \"image_size\") besides \"source-ref\"");
+      throw json.error(
+          top,
+          top,
+          "",
+          "no bounding-box label attribute (an object with \"annotations\" and \"image_size\")"
+              + " besides \"source-ref\"");
     }
     JsonNode label = top.get(attr);
 
@@ -106,10 +122,18 @@ public final class SageMakerManifestReader implements LabelReader {
         try {
           id = Long.parseLong(e.getKey());
         } catch (NumberFormatException ex) {
-          throw json.error(e.getValue(), cm, mpath, "class-map key \"" + e.getKey() + "\" is not an integer class id");
+          throw json.error(
+              e.getValue(),
+              cm,
+              mpath,
+              "class-map key \"" + e.getKey() + "\" is not an integer class id");
         }
         if (!e.getValue().isTextual() || e.getValue().asText().isBlank()) {
-          throw json.error(e.getValue(), cm, mpath + "." + e.getKey(), "expected a class name, got " + LocatedJson.describe(e.getValue()));
+          throw json.error(
+              e.getValue(),
+              cm,
+              mpath + "." + e.getKey(),
+              "expected a class name, got " + LocatedJson.describe(e.getValue()));
         }
         classMap.put(id, e.getValue().asText());
       }
@@ -121,7 +145,11 @@ public final class SageMakerManifestReader implements LabelReader {
     if (sizeNode != null && !sizeNode.isNull()) {
       ArrayNode sizes = json.arrayField(label, "image_size", attr);
       if (sizes.size() < 1) {
-        throw json.error(sizes, label, attr + ".image_size", "expected one {width, height, depth} object, got none");
+        throw json.error(
+            sizes,
+            label,
+            attr + ".image_size",
+            "expected one {width, height, depth} object, got none");
       }
       JsonNode s = json.object(sizes.get(0), sizes, attr + ".image_size[0]");
       width = json.optionalSize(s, "width", attr + ".image_size[0]");
@@ -141,7 +169,8 @@ public final class SageMakerManifestReader implements LabelReader {
       boxes.add(BoxAnnotation.ofXywh(classMap.getOrDefault(cls, "class_id:" + cls), left, t, w, h));
     }
 
-    Path image = Sources.firstExisting(Sources.candidatesForUri(manifest.toAbsolutePath().getParent(), ref));
+    Path image =
+        Sources.firstExisting(Sources.candidatesForUri(manifest.toAbsolutePath().getParent(), ref));
     String sourceId = Sources.relative(root, image);
     if (width == 0 || height == 0) {
       ImageInfo info = Sources.headerOrReject(image, sourceId, rejections);
@@ -151,6 +180,7 @@ public final class SageMakerManifestReader implements LabelReader {
       width = info.width();
       height = info.height();
     }
-    return new Parsed(LabeledImage.detection(sourceId, image, width, height, boxes, splitTag), classMap);
+    return new Parsed(
+        LabeledImage.detection(sourceId, image, width, height, boxes, splitTag), classMap);
   }
 }

@@ -55,7 +55,9 @@ final class Sources {
     }
   }
 
-  /** The first existing candidate, else the first candidate (conversion then reports it missing). */
+  /**
+   * The first existing candidate, else the first candidate (conversion then reports it missing).
+   */
   static Path firstExisting(List<Path> candidates) {
     for (Path c : candidates) {
       if (Files.isRegularFile(c)) {
@@ -134,7 +136,8 @@ final class Sources {
     try {
       return ImageHeaders.read(image);
     } catch (NoSuchFileException e) {
-      rejections.add(new Rejection(sourceId, RejectReason.IMAGE_MISSING, "image file not found: " + image));
+      rejections.add(
+          new Rejection(sourceId, RejectReason.IMAGE_MISSING, "image file not found: " + image));
     } catch (IOException e) {
       rejections.add(new Rejection(sourceId, RejectReason.IMAGE_UNREADABLE, e.getMessage()));
     }

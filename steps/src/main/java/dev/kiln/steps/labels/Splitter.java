@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Assigns an image to a split. Every strategy decides from the image alone, never from its
- * position in the input, so the split is the same in a plain run and in a parallel Beam run.
+ * Assigns an image to a split. Every strategy decides from the image alone, never from its position
+ * in the input, so the split is the same in a plain run and in a parallel Beam run.
  */
 public sealed interface Splitter extends Serializable
     permits Splitter.ByRatio, Splitter.ByTag, Splitter.ByFileList {
@@ -36,7 +36,8 @@ public sealed interface Splitter extends Serializable
 
   /** The rejection for an image {@link #assign} could not place. */
   default Rejection unassigned(LabeledImage image) {
-    return new Rejection(image.sourceId(), RejectReason.NO_SPLIT, "no split for this image: " + this.describe());
+    return new Rejection(
+        image.sourceId(), RejectReason.NO_SPLIT, "no split for this image: " + this.describe());
   }
 
   /** One line for messages and metadata. */
@@ -48,7 +49,10 @@ public sealed interface Splitter extends Serializable
    */
   record ByRatio(double trainFraction, long seed) implements Splitter {
     public ByRatio {
-      checkArgument(trainFraction >= 0 && trainFraction <= 1, "train fraction must be in [0, 1], got %s", trainFraction);
+      checkArgument(
+          trainFraction >= 0 && trainFraction <= 1,
+          "train fraction must be in [0, 1], got %s",
+          trainFraction);
     }
 
     @Override
@@ -58,7 +62,13 @@ public sealed interface Splitter extends Serializable
 
     /** A uniform value in [0, 1) from the id and the seed. */
     static double unitHash(String id, long seed) {
-      long h = Hashing.murmur3_128().newHasher().putLong(seed).putString(id, StandardCharsets.UTF_8).hash().asLong();
+      long h =
+          Hashing.murmur3_128()
+              .newHasher()
+              .putLong(seed)
+              .putString(id, StandardCharsets.UTF_8)
+              .hash()
+              .asLong();
       return (h >>> 11) * 0x1.0p-53;
     }
 
@@ -114,7 +124,8 @@ public sealed interface Splitter extends Serializable
 
     @Override
     public String describe() {
-      return "split tags from the source" + (fallback == null ? " (untagged images rejected)" : ", else " + fallback.describe());
+      return "split tags from the source"
+          + (fallback == null ? " (untagged images rejected)" : ", else " + fallback.describe());
     }
   }
 
@@ -130,7 +141,10 @@ public sealed interface Splitter extends Serializable
       entriesBySplit = java.util.Collections.unmodifiableMap(copy);
     }
 
-    /** Reads one list file per split ({@code split name → file}); blank lines and {@code #} comments skipped. */
+    /**
+     * Reads one list file per split ({@code split name → file}); blank lines and {@code #} comments
+     * skipped.
+     */
     public static ByFileList read(Map<String, Path> files) throws IOException {
       Map<String, Set<String>> m = new LinkedHashMap<>();
       for (Map.Entry<String, Path> e : files.entrySet()) {

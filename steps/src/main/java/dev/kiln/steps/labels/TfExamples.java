@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The feature keys and encoding of the TensorFlow Object Detection API's {@code
- * tf.Example} (as written by its {@code create_*_tf_record.py} tools), so that its input readers
- * and Kiln's trainer read what {@code convert-labels} writes.
+ * The feature keys and encoding of the TensorFlow Object Detection API's {@code tf.Example} (as
+ * written by its {@code create_*_tf_record.py} tools), so that its input readers and Kiln's trainer
+ * read what {@code convert-labels} writes.
  */
 public final class TfExamples {
   public static final String ENCODED = "image/encoded";
@@ -25,8 +25,10 @@ public final class TfExamples {
   public static final String YMAX = "image/object/bbox/ymax";
   public static final String OBJECT_LABEL = "image/object/class/label";
   public static final String OBJECT_TEXT = "image/object/class/text";
+
   /** Classification datasets: one label for the whole image. */
   public static final String IMAGE_LABEL = "image/class/label";
+
   public static final String IMAGE_TEXT = "image/class/text";
 
   private TfExamples() {}
@@ -37,7 +39,8 @@ public final class TfExamples {
    *
    * @throws IllegalArgumentException if a class is not in {@code classes} (validate first)
    */
-  public static Example encode(LabeledImage image, byte[] encoded, ImageFormat format, ClassList classes) {
+  public static Example encode(
+      LabeledImage image, byte[] encoded, ImageFormat format, ClassList classes) {
     int n = image.boxes().size();
     float[] xmin = new float[n];
     float[] xmax = new float[n];
@@ -67,14 +70,20 @@ public final class TfExamples {
     f.put(YMAX, new Feature.FloatList(ymax));
     f.put(OBJECT_LABEL, new Feature.Int64List(ids));
     f.put(OBJECT_TEXT, Feature.BytesList.ofStrings(texts));
-    image.label().ifPresent(label -> {
-      f.put(IMAGE_LABEL, Feature.Int64List.of(idOf(classes, label)));
-      f.put(IMAGE_TEXT, Feature.BytesList.ofString(label));
-    });
+    image
+        .label()
+        .ifPresent(
+            label -> {
+              f.put(IMAGE_LABEL, Feature.Int64List.of(idOf(classes, label)));
+              f.put(IMAGE_TEXT, Feature.BytesList.ofString(label));
+            });
     return Example.of(f);
   }
 
   private static int idOf(ClassList classes, String name) {
-    return classes.id(name).orElseThrow(() -> new IllegalArgumentException("class \"" + name + "\" not in " + classes.names()));
+    return classes
+        .id(name)
+        .orElseThrow(
+            () -> new IllegalArgumentException("class \"" + name + "\" not in " + classes.names()));
   }
 }

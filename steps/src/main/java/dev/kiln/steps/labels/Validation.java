@@ -38,7 +38,10 @@ public final class Validation {
           new Rejection(
               image.sourceId(),
               RejectReason.UNKNOWN_CLASS,
-              "image label \"" + image.imageLabel() + "\" is not in the class list " + classes.names()));
+              "image label \""
+                  + image.imageLabel()
+                  + "\" is not in the class list "
+                  + classes.names()));
       return new Result(null, rejections, 0);
     }
     List<BoxAnnotation> kept = new ArrayList<>(image.boxes().size());
@@ -50,18 +53,26 @@ public final class Validation {
       String source = image.sourceId() + "#box" + i;
       if (classes.id(b.className()).isEmpty()) {
         rejections.add(
-            new Rejection(source, RejectReason.UNKNOWN_CLASS, "class \"" + b.className() + "\" is not in the class list " + classes.names()));
+            new Rejection(
+                source,
+                RejectReason.UNKNOWN_CLASS,
+                "class \"" + b.className() + "\" is not in the class list " + classes.names()));
         continue;
       }
       if (b.width() <= 0 || b.height() <= 0) {
-        rejections.add(new Rejection(source, RejectReason.ZERO_AREA_BOX, "box " + b.describe() + " has no area"));
+        rejections.add(
+            new Rejection(
+                source, RejectReason.ZERO_AREA_BOX, "box " + b.describe() + " has no area"));
         continue;
       }
       boolean outside = b.xmin() < 0 || b.ymin() < 0 || b.xmax() > w || b.ymax() > h;
       if (outside) {
         if (policy == BoxPolicy.REJECT) {
           rejections.add(
-              new Rejection(source, RejectReason.BOX_OUTSIDE_IMAGE, "box " + b.describe() + " reaches outside the " + w + "x" + h + " image"));
+              new Rejection(
+                  source,
+                  RejectReason.BOX_OUTSIDE_IMAGE,
+                  "box " + b.describe() + " reaches outside the " + w + "x" + h + " image"));
           continue;
         }
         BoxAnnotation c =
@@ -73,7 +84,10 @@ public final class Validation {
                 clamp(b.ymax(), h));
         if (c.width() <= 0 || c.height() <= 0) {
           rejections.add(
-              new Rejection(source, RejectReason.ZERO_AREA_BOX, "box " + b.describe() + " lies outside the " + w + "x" + h + " image"));
+              new Rejection(
+                  source,
+                  RejectReason.ZERO_AREA_BOX,
+                  "box " + b.describe() + " lies outside the " + w + "x" + h + " image"));
           continue;
         }
         b = c;

@@ -18,12 +18,12 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * Pascal VOC XML: one {@code <annotation>} per image with {@code <filename>}, {@code <size>} and
  * {@code <object><name/><bndbox><xmin/>...</bndbox></object>}. Coordinates are used as written, as
- * TensorFlow's {@code create_pascal_tf_record.py} does (no 1-based correction). Images are looked up
- * in {@code ../JPEGImages/}, next to the XML, or under the root. When {@code
+ * TensorFlow's {@code create_pascal_tf_record.py} does (no 1-based correction). Images are looked
+ * up in {@code ../JPEGImages/}, next to the XML, or under the root. When {@code
  * ImageSets/Main/{train,val,test}.txt} exist they give the split tags.
  *
- * <p>Parsed with StAX (the JDK's parser) with DTDs and external entities disabled, so an
- * annotation file cannot make the reader fetch or include other files.
+ * <p>Parsed with StAX (the JDK's parser) with DTDs and external entities disabled, so an annotation
+ * file cannot make the reader fetch or include other files.
  */
 public final class VocReader implements LabelReader {
   private static final XMLInputFactory XML = newFactory();
@@ -40,7 +40,9 @@ public final class VocReader implements LabelReader {
   public ReadResult read(Path input) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files =
-        Files.isDirectory(input) ? Sources.files(input, 4, p -> Sources.extension(p).equals("xml")) : List.of(input);
+        Files.isDirectory(input)
+            ? Sources.files(input, 4, p -> Sources.extension(p).equals("xml"))
+            : List.of(input);
     Map<String, String> setTags = imageSetTags(root);
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
@@ -51,7 +53,9 @@ public final class VocReader implements LabelReader {
           images.add(img);
         }
       } catch (LabelFormatException e) {
-        rejections.add(new Rejection(Sources.relative(root, f), RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
+        rejections.add(
+            new Rejection(
+                Sources.relative(root, f), RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
       }
     }
     return new ReadResult(List.of(), images, rejections);
@@ -82,7 +86,8 @@ public final class VocReader implements LabelReader {
    * @return null when the size had to come from the image header and could not (then rejected)
    * @throws LabelFormatException located with the XML parser's line and column
    */
-  public static LabeledImage parse(Path file, Path root, Map<String, String> setTags, List<Rejection> rejections)
+  public static LabeledImage parse(
+      Path file, Path root, Map<String, String> setTags, List<Rejection> rejections)
       throws IOException {
     String display = Sources.relative(root, file);
     Element doc = parseXml(file, display);
@@ -168,13 +173,22 @@ public final class VocReader implements LabelReader {
             case XMLStreamConstants.ENTITY_REFERENCE -> {
               Location loc = r.getLocation();
               throw new LabelFormatException(
-                  display, loc.getLineNumber(), loc.getColumnNumber(), "",
-                  "entity reference &" + r.getLocalName() + "; is not allowed (DTDs and entities are disabled)");
+                  display,
+                  loc.getLineNumber(),
+                  loc.getColumnNumber(),
+                  "",
+                  "entity reference &"
+                      + r.getLocalName()
+                      + "; is not allowed (DTDs and entities are disabled)");
             }
             case XMLStreamConstants.DTD -> {
               Location loc = r.getLocation();
               throw new LabelFormatException(
-                  display, loc.getLineNumber(), loc.getColumnNumber(), "", "DOCTYPE declarations are not allowed in annotation files");
+                  display,
+                  loc.getLineNumber(),
+                  loc.getColumnNumber(),
+                  "",
+                  "DOCTYPE declarations are not allowed in annotation files");
             }
             case XMLStreamConstants.END_ELEMENT -> stack.remove(stack.size() - 1);
             default -> {
@@ -196,7 +210,11 @@ public final class VocReader implements LabelReader {
       int m = msg == null ? -1 : msg.indexOf("Message: ");
       String clean = m >= 0 ? msg.substring(m + "Message: ".length()) : String.valueOf(msg);
       throw new LabelFormatException(
-          display, loc == null ? 0 : loc.getLineNumber(), loc == null ? 0 : loc.getColumnNumber(), "", "invalid XML: " + clean.trim());
+          display,
+          loc == null ? 0 : loc.getLineNumber(),
+          loc == null ? 0 : loc.getColumnNumber(),
+          "",
+          "invalid XML: " + clean.trim());
     }
   }
 
@@ -253,7 +271,8 @@ public final class VocReader implements LabelReader {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw child(childName).error(file, path + "." + childName, "expected a number, got \"" + t + "\"");
+      throw child(childName)
+          .error(file, path + "." + childName, "expected a number, got \"" + t + "\"");
     }
 
     int optionalInt(String file, String path, String childName) {
@@ -270,7 +289,8 @@ public final class VocReader implements LabelReader {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw c.error(file, path + "." + childName, "expected a non-negative integer, got \"" + t + "\"");
+      throw c.error(
+          file, path + "." + childName, "expected a non-negative integer, got \"" + t + "\"");
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * YOLO (Darknet / Ultralytics) text labels: per image a {@code .txt} with lines {@code class cx cy w
- * h}, normalized to [0, 1], and a {@code classes.txt} (or {@code obj.names}) listing class names in
- * id order. Labels sit next to the image or in a parallel {@code labels/} folder beside {@code
+ * YOLO (Darknet / Ultralytics) text labels: per image a {@code .txt} with lines {@code class cx cy
+ * w h}, normalized to [0, 1], and a {@code classes.txt} (or {@code obj.names}) listing class names
+ * in id order. Labels sit next to the image or in a parallel {@code labels/} folder beside {@code
  * images/}. An image without a label file has no objects (YOLO's convention). A line with more than
  * five numbers is a segmentation polygon; its bounding box is used. Sizes come from image headers.
  */
@@ -47,7 +47,14 @@ public final class YoloReader implements LabelReader {
                     classes,
                     info.width(),
                     info.height());
-        images.add(LabeledImage.detection(sourceId, image, info.width(), info.height(), boxes, Sources.splitTagFromPath(root, image)));
+        images.add(
+            LabeledImage.detection(
+                sourceId,
+                image,
+                info.width(),
+                info.height(),
+                boxes,
+                Sources.splitTagFromPath(root, image)));
       } catch (LabelFormatException e) {
         rejections.add(new Rejection(sourceId, RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
       }
@@ -55,11 +62,16 @@ public final class YoloReader implements LabelReader {
     // A label file without an image is reported, not ignored.
     for (Path txt : Sources.files(root, 5, p -> Sources.extension(p).equals("txt"))) {
       String name = txt.getFileName().toString();
-      if (CLASS_FILES.contains(name) || usedLabels.contains(txt.toAbsolutePath().normalize()) || isSplitList(txt, root)) {
+      if (CLASS_FILES.contains(name)
+          || usedLabels.contains(txt.toAbsolutePath().normalize())
+          || isSplitList(txt, root)) {
         continue;
       }
       rejections.add(
-          new Rejection(Sources.relative(root, txt), RejectReason.IMAGE_MISSING, "label file has no image with the same name"));
+          new Rejection(
+              Sources.relative(root, txt),
+              RejectReason.IMAGE_MISSING,
+              "label file has no image with the same name"));
     }
     return new ReadResult(classes, images, rejections);
   }
@@ -76,10 +88,16 @@ public final class YoloReader implements LabelReader {
         return root.resolve(n);
       }
     }
-    List<Path> found = Sources.files(root, 3, p -> CLASS_FILES.contains(p.getFileName().toString()));
+    List<Path> found =
+        Sources.files(root, 3, p -> CLASS_FILES.contains(p.getFileName().toString()));
     if (found.isEmpty()) {
       throw new LabelFormatException(
-          root.toString(), 0, 0, "", "YOLO dataset without classes.txt or obj.names (one class name per line, in class-id order)");
+          root.toString(),
+          0,
+          0,
+          "",
+          "YOLO dataset without classes.txt or obj.names (one class name per line, in class-id"
+              + " order)");
     }
     return found.get(0);
   }
@@ -95,17 +113,25 @@ public final class YoloReader implements LabelReader {
     for (int i = 0; i < last; i++) {
       String n = lines.get(i).strip();
       if (n.isEmpty()) {
-        throw new LabelFormatException(display, i + 1, 1, "", "blank class name (class id " + i + ")");
+        throw new LabelFormatException(
+            display, i + 1, 1, "", "blank class name (class id " + i + ")");
       }
       if (names.contains(n)) {
-        throw new LabelFormatException(display, i + 1, 1, "", "duplicate class name \"" + n + "\" (also class id " + names.indexOf(n) + ")");
+        throw new LabelFormatException(
+            display,
+            i + 1,
+            1,
+            "",
+            "duplicate class name \"" + n + "\" (also class id " + names.indexOf(n) + ")");
       }
       names.add(n);
     }
     return names;
   }
 
-  /** The label file of an image: same stem next to it, or under a parallel {@code labels} folder. */
+  /**
+   * The label file of an image: same stem next to it, or under a parallel {@code labels} folder.
+   */
   static Path labelFileFor(Path image) {
     String stem = Sources.stem(image.getFileName().toString());
     Path beside = image.resolveSibling(stem + ".txt");
@@ -115,7 +141,8 @@ public final class YoloReader implements LabelReader {
     Path abs = image.toAbsolutePath();
     for (int i = abs.getNameCount() - 2; i >= 1; i--) {
       if (abs.getName(i).toString().equals("images")) {
-        Path rel = abs.subpath(0, i).resolve("labels").resolve(abs.subpath(i + 1, abs.getNameCount()));
+        Path rel =
+            abs.subpath(0, i).resolve("labels").resolve(abs.subpath(i + 1, abs.getNameCount()));
         Path candidate = abs.getRoot().resolve(rel).resolveSibling(stem + ".txt");
         if (Files.isRegularFile(candidate)) {
           return candidate;
@@ -144,15 +171,26 @@ public final class YoloReader implements LabelReader {
       int n = spans.size();
       if (n < 5 || (n > 5 && (n - 1) % 2 != 0)) {
         throw new LabelFormatException(
-            display, i + 1, spans.get(0)[0] + 1, "",
-            "expected \"class x_center y_center width height\" (or a polygon \"class x1 y1 x2 y2 ...\"), got " + n + " values");
+            display,
+            i + 1,
+            spans.get(0)[0] + 1,
+            "",
+            "expected \"class x_center y_center width height\" (or a polygon \"class x1 y1 x2 y2"
+                + " ...\"), got "
+                + n
+                + " values");
       }
       String clsTok = content.substring(spans.get(0)[0], spans.get(0)[1]);
       int cls;
       try {
         cls = Integer.parseInt(clsTok);
       } catch (NumberFormatException e) {
-        throw new LabelFormatException(display, i + 1, spans.get(0)[0] + 1, "class", "expected a class index, got \"" + clsTok + "\"");
+        throw new LabelFormatException(
+            display,
+            i + 1,
+            spans.get(0)[0] + 1,
+            "class",
+            "expected a class index, got \"" + clsTok + "\"");
       }
       double[] v = new double[n - 1];
       String[] names = {"x_center", "y_center", "width", "height"};
@@ -165,7 +203,8 @@ public final class YoloReader implements LabelReader {
         }
         if (!Double.isFinite(v[k - 1])) {
           String field = n == 5 ? names[k - 1] : (k % 2 == 1 ? "x" : "y") + ((k + 1) / 2);
-          throw new LabelFormatException(display, i + 1, spans.get(k)[0] + 1, field, "expected a number, got \"" + tok + "\"");
+          throw new LabelFormatException(
+              display, i + 1, spans.get(k)[0] + 1, field, "expected a number, got \"" + tok + "\"");
         }
       }
       String name = cls >= 0 && cls < classes.size() ? classes.get(cls) : "class_index:" + cls;

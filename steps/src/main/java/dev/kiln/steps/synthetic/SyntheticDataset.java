@@ -98,33 +98,85 @@ public final class SyntheticDataset {
       int threads) {
     public Options {
       checkArgument(count >= 0, "count must be >= 0, got %s", count);
-      checkArgument(width >= 32 && height >= 32, "image size must be at least 32x32, got %sx%s", width, height);
+      checkArgument(
+          width >= 32 && height >= 32,
+          "image size must be at least 32x32, got %sx%s",
+          width,
+          height);
       Objects.requireNonNull(outputDir, "outputDir");
       Objects.requireNonNull(imageType, "imageType");
-      checkArgument(testFraction >= 0 && testFraction <= 1, "testFraction must be in [0, 1], got %s", testFraction);
-      checkArgument(minObjects >= 0 && maxObjects >= minObjects, "need 0 <= minObjects <= maxObjects, got %s..%s", minObjects, maxObjects);
+      checkArgument(
+          testFraction >= 0 && testFraction <= 1,
+          "testFraction must be in [0, 1], got %s",
+          testFraction);
+      checkArgument(
+          minObjects >= 0 && maxObjects >= minObjects,
+          "need 0 <= minObjects <= maxObjects, got %s..%s",
+          minObjects,
+          maxObjects);
       checkArgument(threads >= 1, "threads must be at least 1, got %s", threads);
     }
 
     /** Square images of {@code size} pixels, JPEG, 20% test, 1..4 objects, one thread per core. */
     public static Options of(int count, int size, long seed, Path outputDir) {
-      return new Options(count, size, size, seed, outputDir, ImageType.JPEG, 0.2, 1, 4, Runtime.getRuntime().availableProcessors());
+      return new Options(
+          count,
+          size,
+          size,
+          seed,
+          outputDir,
+          ImageType.JPEG,
+          0.2,
+          1,
+          4,
+          Runtime.getRuntime().availableProcessors());
     }
 
     public Options withImageType(ImageType type) {
-      return new Options(count, width, height, seed, outputDir, type, testFraction, minObjects, maxObjects, threads);
+      return new Options(
+          count,
+          width,
+          height,
+          seed,
+          outputDir,
+          type,
+          testFraction,
+          minObjects,
+          maxObjects,
+          threads);
     }
 
     public Options withTestFraction(double fraction) {
-      return new Options(count, width, height, seed, outputDir, imageType, fraction, minObjects, maxObjects, threads);
+      return new Options(
+          count,
+          width,
+          height,
+          seed,
+          outputDir,
+          imageType,
+          fraction,
+          minObjects,
+          maxObjects,
+          threads);
     }
 
     public Options withObjects(int min, int max) {
-      return new Options(count, width, height, seed, outputDir, imageType, testFraction, min, max, threads);
+      return new Options(
+          count, width, height, seed, outputDir, imageType, testFraction, min, max, threads);
     }
 
     public Options withThreads(int n) {
-      return new Options(count, width, height, seed, outputDir, imageType, testFraction, minObjects, maxObjects, n);
+      return new Options(
+          count,
+          width,
+          height,
+          seed,
+          outputDir,
+          imageType,
+          testFraction,
+          minObjects,
+          maxObjects,
+          n);
     }
   }
 
@@ -132,7 +184,8 @@ public final class SyntheticDataset {
   public record SyntheticObject(Shape shape, int x, int y, int w, int h) {}
 
   /** One image before it is written. */
-  public record Rendered(int index, String split, BufferedImage image, List<SyntheticObject> objects) {
+  public record Rendered(
+      int index, String split, BufferedImage image, List<SyntheticObject> objects) {
     public Rendered {
       objects = List.copyOf(objects);
     }
@@ -146,7 +199,12 @@ public final class SyntheticDataset {
    * @param annotationFiles the COCO files written
    */
   public record Summary(
-      int images, int objects, Map<String, Integer> imagesPerSplit, Map<String, Integer> objectsPerClass, List<Path> annotationFiles, long elapsedMillis) {
+      int images,
+      int objects,
+      Map<String, Integer> imagesPerSplit,
+      Map<String, Integer> objectsPerClass,
+      List<Path> annotationFiles,
+      long elapsedMillis) {
     public Summary {
       imagesPerSplit = Map.copyOf(imagesPerSplit);
       objectsPerClass = Map.copyOf(objectsPerClass);
@@ -204,7 +262,8 @@ public final class SyntheticDataset {
       files.add(f);
       perSplit.put(e.getKey(), e.getValue().images.size());
     }
-    return new Summary(o.count(), objects, perSplit, perClass, files, (System.nanoTime() - start) / 1_000_000);
+    return new Summary(
+        o.count(), objects, perSplit, perClass, files, (System.nanoTime() - start) / 1_000_000);
   }
 
   private record ImageEntry(String fileName, List<SyntheticObject> objects) {}
@@ -216,7 +275,10 @@ public final class SyntheticDataset {
     String name = String.format("img_%06d.%s", index, o.imageType().extension);
     Path file = o.outputDir().resolve(r.split()).resolve(name);
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      checkState(ImageIO.write(r.image(), o.imageType().imageIoName, out), "no ImageIO writer for %s", o.imageType());
+      checkState(
+          ImageIO.write(r.image(), o.imageType().imageIoName, out),
+          "no ImageIO writer for %s",
+          o.imageType());
     }
     return new Written(r.split(), name, r.objects());
   }
@@ -259,18 +321,25 @@ public final class SyntheticDataset {
         Shape shape = Shape.values()[rnd.nextInt(Shape.values().length)];
         int size = smallest + rnd.nextInt(largest - smallest + 1);
         int bw = size;
-        int bh = shape == Shape.TRIANGLE ? Math.max(4, (int) Math.round(size * (0.7 + 0.3 * rnd.nextDouble()))) : size;
+        int bh =
+            shape == Shape.TRIANGLE
+                ? Math.max(4, (int) Math.round(size * (0.7 + 0.3 * rnd.nextDouble())))
+                : size;
         int x = rnd.nextInt(w - bw + 1);
         int y = rnd.nextInt(h - bh + 1);
         SyntheticObject obj = new SyntheticObject(shape, x, y, bw, bh);
         if (placed.stream().anyMatch(p -> overlaps(p, obj))) {
           continue;
         }
-        g.setColor(Color.getHSBColor(rnd.nextFloat(), 0.6f + 0.4f * rnd.nextFloat(), 0.55f + 0.45f * rnd.nextFloat()));
+        g.setColor(
+            Color.getHSBColor(
+                rnd.nextFloat(), 0.6f + 0.4f * rnd.nextFloat(), 0.55f + 0.45f * rnd.nextFloat()));
         switch (shape) {
           case CIRCLE -> g.fillOval(x, y, bw, bh);
           case SQUARE -> g.fillRect(x, y, bw, bh);
-          case TRIANGLE -> g.fillPolygon(new Polygon(new int[] {x, x + bw, x + bw / 2}, new int[] {y + bh, y + bh, y}, 3));
+          case TRIANGLE ->
+              g.fillPolygon(
+                  new Polygon(new int[] {x, x + bw, x + bw / 2}, new int[] {y + bh, y + bh, y}, 3));
         }
         placed.add(obj);
       }
@@ -282,10 +351,15 @@ public final class SyntheticDataset {
 
   private static boolean overlaps(SyntheticObject a, SyntheticObject b) {
     int gap = 2;
-    return a.x() < b.x() + b.w() + gap && b.x() < a.x() + a.w() + gap && a.y() < b.y() + b.h() + gap && b.y() < a.y() + a.h() + gap;
+    return a.x() < b.x() + b.w() + gap
+        && b.x() < a.x() + a.w() + gap
+        && a.y() < b.y() + b.h() + gap
+        && b.y() < a.y() + a.h() + gap;
   }
 
-  /** A dull two-colour gradient with per-pixel noise and faint stripes: texture, not a flat fill. */
+  /**
+   * A dull two-colour gradient with per-pixel noise and faint stripes: texture, not a flat fill.
+   */
   private static void background(BufferedImage img, SplittableRandom rnd) {
     int w = img.getWidth();
     int h = img.getHeight();
@@ -376,7 +450,9 @@ public final class SyntheticDataset {
     }
   }
 
-  /** {@code SyntheticDataset OUTPUT_DIR [COUNT [SIZE [SEED]]]}: writes a dataset, prints a summary. */
+  /**
+   * {@code SyntheticDataset OUTPUT_DIR [COUNT [SIZE [SEED]]]}: writes a dataset, prints a summary.
+   */
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
       System.err.println("usage: SyntheticDataset OUTPUT_DIR [COUNT=200] [SIZE=256] [SEED=42]");
@@ -387,6 +463,12 @@ public final class SyntheticDataset {
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
     Summary s = generate(Options.of(count, size, seed, Path.of(args[0])));
     System.out.println(
-        "{\"images\": " + s.images() + ", \"objects\": " + s.objects() + ", \"elapsed_ms\": " + s.elapsedMillis() + "}");
+        "{\"images\": "
+            + s.images()
+            + ", \"objects\": "
+            + s.objects()
+            + ", \"elapsed_ms\": "
+            + s.elapsedMillis()
+            + "}");
   }
 }

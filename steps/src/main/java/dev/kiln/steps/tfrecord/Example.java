@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * A {@code tf.train.Example}: named features. Keys are kept sorted by their UTF-8 bytes, the order
- * protobuf's deterministic serialization uses for string map keys, so equal examples always
- * encode to equal bytes.
+ * protobuf's deterministic serialization uses for string map keys, so equal examples always encode
+ * to equal bytes.
  */
 public record Example(NavigableMap<String, Feature> features) implements Serializable {
   /** Unsigned byte-wise order of the UTF-8 encodings, as in protobuf's C++ map sorting. */
@@ -23,7 +23,8 @@ public record Example(NavigableMap<String, Feature> features) implements Seriali
   private static final class Utf8Order implements Comparator<String>, Serializable {
     @Override
     public int compare(String a, String b) {
-      return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+      return Arrays.compareUnsigned(
+          a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     private Object readResolve() {
@@ -50,7 +51,8 @@ public record Example(NavigableMap<String, Feature> features) implements Seriali
   public Feature get(String key) {
     Feature f = features.get(key);
     if (f == null) {
-      throw new IllegalArgumentException("no feature \"" + key + "\" (has " + features.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no feature \"" + key + "\" (has " + features.keySet() + ")");
     }
     return f;
   }
@@ -74,7 +76,12 @@ public record Example(NavigableMap<String, Feature> features) implements Seriali
     Feature f = get(key);
     if (!type.isInstance(f)) {
       throw new IllegalArgumentException(
-          "feature \"" + key + "\" is a " + f.getClass().getSimpleName() + ", not a " + type.getSimpleName());
+          "feature \""
+              + key
+              + "\" is a "
+              + f.getClass().getSimpleName()
+              + ", not a "
+              + type.getSimpleName());
     }
     return type.cast(f);
   }

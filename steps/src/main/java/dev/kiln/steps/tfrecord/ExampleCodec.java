@@ -219,7 +219,8 @@ public final class ExampleCodec {
       }
     }
     if (value == null) {
-      throw new InvalidExampleException("feature \"" + key + "\" has no value (none of bytes_list, float_list, int64_list)");
+      throw new InvalidExampleException(
+          "feature \"" + key + "\" has no value (none of bytes_list, float_list, int64_list)");
     }
     into.put(key, value);
   }
@@ -336,7 +337,8 @@ public final class ExampleCodec {
     }
 
     InvalidExampleException bad(String problem) {
-      return new InvalidExampleException("invalid tf.Example at byte " + pos + " (in " + what + "): " + problem);
+      return new InvalidExampleException(
+          "invalid tf.Example at byte " + pos + " (in " + what + "): " + problem);
     }
 
     long varint() {
@@ -358,7 +360,11 @@ public final class ExampleCodec {
       if (end - pos < 4) {
         throw bad("truncated fixed32");
       }
-      int v = (b[pos] & 0xff) | (b[pos + 1] & 0xff) << 8 | (b[pos + 2] & 0xff) << 16 | (b[pos + 3] & 0xff) << 24;
+      int v =
+          (b[pos] & 0xff)
+              | (b[pos + 1] & 0xff) << 8
+              | (b[pos + 2] & 0xff) << 16
+              | (b[pos + 3] & 0xff) << 24;
       pos += 4;
       return v;
     }
@@ -366,7 +372,14 @@ public final class ExampleCodec {
     In sub(String name) {
       long len = varint();
       if (len < 0 || len > end - pos) {
-        throw bad("length " + len + " of " + name + " runs past the end (" + (end - pos) + " bytes left)");
+        throw bad(
+            "length "
+                + len
+                + " of "
+                + name
+                + " runs past the end ("
+                + (end - pos)
+                + " bytes left)");
       }
       In s = new In(b, pos, pos + (int) len, name);
       pos += (int) len;

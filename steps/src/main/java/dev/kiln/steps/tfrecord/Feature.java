@@ -101,7 +101,8 @@ public sealed interface Feature extends Serializable
     public String toString() {
       List<String> shown = new ArrayList<>();
       for (byte[] v : values) {
-        shown.add(v.length > 64 ? "<" + v.length + " bytes>" : new String(v, StandardCharsets.UTF_8));
+        shown.add(
+            v.length > 64 ? "<" + v.length + " bytes>" : new String(v, StandardCharsets.UTF_8));
       }
       return "BytesList" + shown;
     }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes records into {@code N} shard files named like TensorFlow's and Beam's
- * {@code prefix-00000-of-00004.tfrecord}. All shard files are created up front, so an empty shard
- * is an empty file and a reader globbing {@code prefix-*-of-00004.tfrecord} always sees N files.
+ * Writes records into {@code N} shard files named like TensorFlow's and Beam's {@code
+ * prefix-00000-of-00004.tfrecord}. All shard files are created up front, so an empty shard is an
+ * empty file and a reader globbing {@code prefix-*-of-00004.tfrecord} always sees N files.
  */
 public final class ShardedTfRecordWriter implements Closeable {
 
@@ -47,8 +47,8 @@ public final class ShardedTfRecordWriter implements Closeable {
    *
    * @param prefix the file name prefix, e.g. {@code train}
    */
-  public static ShardedTfRecordWriter create(Path dir, String prefix, int shards, Assignment assignment)
-      throws IOException {
+  public static ShardedTfRecordWriter create(
+      Path dir, String prefix, int shards, Assignment assignment) throws IOException {
     checkArgument(shards >= 1 && shards <= 99_999, "shards must be in 1..99999, got %s", shards);
     checkArgument(!prefix.isBlank() && !prefix.contains("/"), "bad shard prefix \"%s\"", prefix);
     Objects.requireNonNull(assignment, "assignment");

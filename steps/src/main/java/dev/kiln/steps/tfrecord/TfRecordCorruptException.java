@@ -3,8 +3,8 @@ package dev.kiln.steps.tfrecord;
 import java.io.IOException;
 
 /**
- * A TFRecord file whose framing or checksums are wrong. Names the file, the zero-based record
- * index and the byte offset so that a user can find (or cut off) the bad part.
+ * A TFRecord file whose framing or checksums are wrong. Names the file, the zero-based record index
+ * and the byte offset so that a user can find (or cut off) the bad part.
  */
 public final class TfRecordCorruptException extends IOException {
   private final String file;

@@ -45,7 +45,9 @@ class CocoReaderTest {
     LabeledImage a = r.images().get(0);
     assertThat(a.sourceId()).isEqualTo("a.jpg");
     assertThat(a.width()).isEqualTo(40);
-    assertThat(a.boxes()).containsExactly(new BoxAnnotation("cat", 1, 2, 11.5, 22), new BoxAnnotation("dog", 5, 5, 8, 8));
+    assertThat(a.boxes())
+        .containsExactly(
+            new BoxAnnotation("cat", 1, 2, 11.5, 22), new BoxAnnotation("dog", 5, 5, 8, 8));
     LabeledImage b = r.images().get(1);
     assertThat(b.sourceId()).isEqualTo("images/b.png");
     assertThat(b.width()).isEqualTo(64);
@@ -70,8 +72,12 @@ class CocoReaderTest {
               + ".jpg\",\"width\":20,\"height\":20}],\"annotations\":[]}");
     }
     ReadResult r = new CocoReader().read(dir);
-    assertThat(r.images()).extracting(LabeledImage::sourceId).containsExactly("test/test.jpg", "train/train.jpg", "valid/valid.jpg");
-    assertThat(r.images()).extracting(LabeledImage::splitTag).containsExactly("test", "train", "valid");
+    assertThat(r.images())
+        .extracting(LabeledImage::sourceId)
+        .containsExactly("test/test.jpg", "train/train.jpg", "valid/valid.jpg");
+    assertThat(r.images())
+        .extracting(LabeledImage::splitTag)
+        .containsExactly("test", "train", "valid");
     assertThat(r.declaredClasses()).containsExactly("x");
   }
 
@@ -90,7 +96,9 @@ class CocoReaderTest {
         """);
     assertThatThrownBy(() -> new CocoReader().read(dir))
         .isInstanceOf(LabelFormatException.class)
-        .hasMessage("_annotations.coco.json:5:56: annotations[0].bbox: expected [x, y, width, height] (4 numbers), got an array of 3");
+        .hasMessage(
+            "_annotations.coco.json:5:56: annotations[0].bbox: expected [x, y, width, height] (4"
+                + " numbers), got an array of 3");
   }
 
   @Test
@@ -105,7 +113,9 @@ class CocoReaderTest {
         }
         """);
     assertThatThrownBy(() -> new CocoReader().read(dir))
-        .hasMessage("_annotations.coco.json:3:55: images[0].width: expected an integer, got the string \"forty\"");
+        .hasMessage(
+            "_annotations.coco.json:3:55: images[0].width: expected an integer, got the string"
+                + " \"forty\"");
 
     TestImages.text(
         dir.resolve("_annotations.coco.json"),
@@ -132,6 +142,7 @@ class CocoReaderTest {
         """);
     assertThatThrownBy(() -> new CocoReader().read(dir))
         .isInstanceOf(LabelFormatException.class)
-        .hasMessageStartingWith("_annotations.coco.json:3:23: invalid JSON: Unexpected character ('\"'");
+        .hasMessageStartingWith(
+            "_annotations.coco.json:3:23: invalid JSON: Unexpected character ('\"'");
   }
 }

@@ -43,15 +43,27 @@ class FormatReadersTest {
     assertThat(r.declaredClasses()).containsExactly("cat", "dog");
     assertThat(r.images())
         .containsExactly(
-            LabeledImage.detection("train/dog1.jpg", dir.resolve("train/dog1.jpg"), 50, 40, List.of(new BoxAnnotation("dog", 10, 5, 30, 20)), "train"),
             LabeledImage.detection(
-                "validation/dog2.jpg", dir.resolve("validation/dog2.jpg"), 60, 30, List.of(new BoxAnnotation("cat", 1, 2, 4, 6)), "validation"));
+                "train/dog1.jpg",
+                dir.resolve("train/dog1.jpg"),
+                50,
+                40,
+                List.of(new BoxAnnotation("dog", 10, 5, 30, 20)),
+                "train"),
+            LabeledImage.detection(
+                "validation/dog2.jpg",
+                dir.resolve("validation/dog2.jpg"),
+                60,
+                30,
+                List.of(new BoxAnnotation("cat", 1, 2, 4, 6)),
+                "validation"));
     assertThat(r.rejections())
         .containsExactly(
             new Rejection(
                 "validation_annotation/bad.json",
                 RejectReason.MALFORMED_ANNOTATION,
-                "validation_annotation/bad.json:2:18: annotations[0]: missing required field \"left\""));
+                "validation_annotation/bad.json:2:18: annotations[0]: missing required field"
+                    + " \"left\""));
   }
 
   // ---- SageMaker augmented manifest ----
@@ -62,26 +74,37 @@ class FormatReadersTest {
     TestImages.jpeg(dir.resolve("b.jpg"), 10, 10);
     TestImages.text(
         dir.resolve("train.manifest"),
-        "{\"source-ref\": \"s3://bucket/images/a.jpg\", \"bb\": {\"image_size\": [{\"width\": 100, \"height\": 80, \"depth\": 3}],"
-            + " \"annotations\": [{\"class_id\": 0, \"left\": 10, \"top\": 20, \"width\": 30, \"height\": 40}]},"
-            + " \"bb-metadata\": {\"class-map\": {\"0\": \"bird\", \"1\": \"plane\"}, \"type\": \"groundtruth/object-detection\"}}\n"
+        "{\"source-ref\": \"s3://bucket/images/a.jpg\", \"bb\": {\"image_size\": [{\"width\": 100,"
+            + " \"height\": 80, \"depth\": 3}], \"annotations\": [{\"class_id\": 0, \"left\": 10,"
+            + " \"top\": 20, \"width\": 30, \"height\": 40}]}, \"bb-metadata\": {\"class-map\":"
+            + " {\"0\": \"bird\", \"1\": \"plane\"}, \"type\": \"groundtruth/object-detection\"}}\n"
             + "\n"
-            + "{\"source-ref\": \"s3://bucket/b.jpg\", \"bb\": {\"annotations\": [{\"class_id\": 1, \"left\": 1, \"top\": \"x\", \"width\": 3, \"height\": 4}]}}\n"
+            + "{\"source-ref\": \"s3://bucket/b.jpg\", \"bb\": {\"annotations\": [{\"class_id\": 1,"
+            + " \"left\": 1, \"top\": \"x\", \"width\": 3, \"height\": 4}]}}\n"
             + "{\"source-ref\": \"s3://bucket/b.jpg\", \"bb\": {\"annotations\": []}}\n");
     assertThat(LabelFormat.detect(dir)).isEqualTo(LabelFormat.SAGEMAKER_MANIFEST);
     ReadResult r = new SageMakerManifestReader().read(dir);
     assertThat(r.declaredClasses()).containsExactly("bird", "plane");
     assertThat(r.images()).hasSize(2);
     assertThat(r.images().get(0))
-        .isEqualTo(LabeledImage.detection("images/a.jpg", dir.resolve("images/a.jpg"), 100, 80, List.of(new BoxAnnotation("bird", 10, 20, 40, 60)), "train"));
+        .isEqualTo(
+            LabeledImage.detection(
+                "images/a.jpg",
+                dir.resolve("images/a.jpg"),
+                100,
+                80,
+                List.of(new BoxAnnotation("bird", 10, 20, 40, 60)),
+                "train"));
     assertThat(r.images().get(1).sourceId()).isEqualTo("b.jpg");
-    assertThat(r.images().get(1).width()).isEqualTo(10); // from the header: no image_size on the line
+    assertThat(r.images().get(1).width())
+        .isEqualTo(10); // from the header: no image_size on the line
     assertThat(r.rejections())
         .containsExactly(
             new Rejection(
                 "train.manifest:3",
                 RejectReason.MALFORMED_ANNOTATION,
-                "train.manifest:3:94: bb.annotations[0].top: expected a number, got the string \"x\""));
+                "train.manifest:3:94: bb.annotations[0].top: expected a number, got the string"
+                    + " \"x\""));
   }
 
   // ---- Pascal VOC ----
@@ -111,13 +134,20 @@ class FormatReadersTest {
     ReadResult r = new VocReader().read(dir);
     assertThat(r.images())
         .containsExactly(
-            LabeledImage.detection("JPEGImages/0001.jpg", dir.resolve("JPEGImages/0001.jpg"), 64, 48, List.of(new BoxAnnotation("person", 1, 2, 30, 40)), "train"));
+            LabeledImage.detection(
+                "JPEGImages/0001.jpg",
+                dir.resolve("JPEGImages/0001.jpg"),
+                64,
+                48,
+                List.of(new BoxAnnotation("person", 1, 2, 30, 40)),
+                "train"));
     assertThat(r.rejections())
         .containsExactly(
             new Rejection(
                 "Annotations/0002.xml",
                 RejectReason.MALFORMED_ANNOTATION,
-                "Annotations/0002.xml:8:19: annotation.object[0].bndbox.xmin: expected a number, got \"abc\""));
+                "Annotations/0002.xml:8:19: annotation.object[0].bndbox.xmin: expected a number,"
+                    + " got \"abc\""));
   }
 
   @Test
@@ -126,15 +156,21 @@ class FormatReadersTest {
     Path xxe =
         TestImages.text(
             dir.resolve("xxe.xml"),
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE annotation [<!ENTITY x SYSTEM \"file://" + secret.toAbsolutePath() + "\">]>\n"
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE annotation [<!ENTITY x SYSTEM \"file://"
+                + secret.toAbsolutePath()
+                + "\">]>\n"
                 + "<annotation><filename>&x;</filename></annotation>\n");
-    assertThatThrownBy(() -> VocReader.parse(xxe, dir, java.util.Map.of(), new java.util.ArrayList<>()))
+    assertThatThrownBy(
+            () -> VocReader.parse(xxe, dir, java.util.Map.of(), new java.util.ArrayList<>()))
         .isInstanceOf(LabelFormatException.class)
         .hasMessageStartingWith("xxe.xml:")
         .hasMessageNotContaining("top secret");
 
-    Path broken = TestImages.text(dir.resolve("broken.xml"), "<annotation>\n  <filename>a.jpg</file>\n</annotation>\n");
-    assertThatThrownBy(() -> VocReader.parse(broken, dir, java.util.Map.of(), new java.util.ArrayList<>()))
+    Path broken =
+        TestImages.text(
+            dir.resolve("broken.xml"), "<annotation>\n  <filename>a.jpg</file>\n</annotation>\n");
+    assertThatThrownBy(
+            () -> VocReader.parse(broken, dir, java.util.Map.of(), new java.util.ArrayList<>()))
         .isInstanceOf(LabelFormatException.class)
         .hasMessageStartingWith("broken.xml:2:")
         .hasMessageContaining("invalid XML: ");
@@ -161,20 +197,35 @@ class FormatReadersTest {
                 dir.resolve("train/images/a.jpg"),
                 200,
                 100,
-                List.of(new BoxAnnotation("dog", 80, 30, 120, 70), new BoxAnnotation("cat", 40, 20, 60, 30)),
+                List.of(
+                    new BoxAnnotation("dog", 80, 30, 120, 70),
+                    new BoxAnnotation("cat", 40, 20, 60, 30)),
                 "train"),
-            LabeledImage.detection("train/images/empty.jpg", dir.resolve("train/images/empty.jpg"), 20, 20, List.of(), "train"));
+            LabeledImage.detection(
+                "train/images/empty.jpg",
+                dir.resolve("train/images/empty.jpg"),
+                20,
+                20,
+                List.of(),
+                "train"));
     assertThat(r.rejections())
         .containsExactly(
-            new Rejection("valid/images/b.png", RejectReason.MALFORMED_ANNOTATION, "valid/labels/b.txt:2:15: height: expected a number, got \"zero\""),
-            new Rejection("valid/labels/orphan.txt", RejectReason.IMAGE_MISSING, "label file has no image with the same name"));
+            new Rejection(
+                "valid/images/b.png",
+                RejectReason.MALFORMED_ANNOTATION,
+                "valid/labels/b.txt:2:15: height: expected a number, got \"zero\""),
+            new Rejection(
+                "valid/labels/orphan.txt",
+                RejectReason.IMAGE_MISSING,
+                "label file has no image with the same name"));
   }
 
   @Test
   void yoloWithoutClassesFileIsAnError() throws IOException {
     TestImages.jpeg(dir.resolve("a.jpg"), 20, 20);
     TestImages.text(dir.resolve("classes.txt"), "cat\n\ndog\n");
-    assertThatThrownBy(() -> new YoloReader().read(dir)).hasMessage("classes.txt:2:1: blank class name (class id 1)");
+    assertThatThrownBy(() -> new YoloReader().read(dir))
+        .hasMessage("classes.txt:2:1: blank class name (class id 1)");
   }
 
   // ---- class folders ----
@@ -189,12 +240,18 @@ class FormatReadersTest {
     ReadResult r = new ImageFolderReader().read(dir);
     assertThat(r.images())
         .containsExactly(
-            LabeledImage.classification("test/dog/3.jpg", dir.resolve("test/dog/3.jpg"), 9, 7, "dog", "test"),
-            LabeledImage.classification("train/cat/1.png", dir.resolve("train/cat/1.png"), 8, 6, "cat", "train"),
-            LabeledImage.classification("train/dog/2.png", dir.resolve("train/dog/2.png"), 8, 6, "dog", "train"));
+            LabeledImage.classification(
+                "test/dog/3.jpg", dir.resolve("test/dog/3.jpg"), 9, 7, "dog", "test"),
+            LabeledImage.classification(
+                "train/cat/1.png", dir.resolve("train/cat/1.png"), 8, 6, "cat", "train"),
+            LabeledImage.classification(
+                "train/dog/2.png", dir.resolve("train/dog/2.png"), 8, 6, "dog", "train"));
     assertThat(r.rejections())
         .containsExactly(
-            new Rejection("test/dog/4.jpg", RejectReason.IMAGE_UNREADABLE, "4.jpg: not a JPEG, PNG, GIF or BMP image (unknown header bytes)"));
+            new Rejection(
+                "test/dog/4.jpg",
+                RejectReason.IMAGE_UNREADABLE,
+                "4.jpg: not a JPEG, PNG, GIF or BMP image (unknown header bytes)"));
   }
 
   // ---- CSV ----
@@ -221,13 +278,26 @@ class FormatReadersTest {
                 "a.jpg",
                 100,
                 50,
-                List.of(new BoxAnnotation("cat", 10, 10, 50, 30), new BoxAnnotation("dog", 50, 10, 90, 50)),
+                List.of(
+                    new BoxAnnotation("cat", 10, 10, 50, 30),
+                    new BoxAnnotation("dog", 50, 10, 90, 50)),
                 null,
                 "train"),
-            new LabeledImage("b.jpg", dir.resolve("b.jpg").toAbsolutePath().toString(), "b.jpg", 30, 30, List.of(), "cat", "test"));
+            new LabeledImage(
+                "b.jpg",
+                dir.resolve("b.jpg").toAbsolutePath().toString(),
+                "b.jpg",
+                30,
+                30,
+                List.of(),
+                "cat",
+                "test"));
     assertThat(r.rejections())
         .containsExactly(
-            new Rejection("labels.csv:4", RejectReason.MALFORMED_ANNOTATION, "labels.csv:4:26: ymin: expected a normalized coordinate in [0, 1], got \"oops\""));
+            new Rejection(
+                "labels.csv:4",
+                RejectReason.MALFORMED_ANNOTATION,
+                "labels.csv:4:26: ymin: expected a normalized coordinate in [0, 1], got \"oops\""));
   }
 
   @Test
@@ -246,8 +316,12 @@ class FormatReadersTest {
     TestImages.text(dir.resolve("readme.md"), "hi");
     assertThatThrownBy(() -> LabelFormat.detect(dir))
         .isInstanceOf(LabelFormatException.class)
-        .hasMessage(dir + ": cannot detect the label format from 1 files (extensions: md); name it with format=coco|sagemaker-json|sagemaker-manifest|voc|yolo|folders|csv");
+        .hasMessage(
+            dir
+                + ": cannot detect the label format from 1 files (extensions: md); name it with"
+                + " format=coco|sagemaker-json|sagemaker-manifest|voc|yolo|folders|csv");
     assertThat(LabelFormat.fromId("VOC")).isEqualTo(LabelFormat.PASCAL_VOC);
-    assertThatThrownBy(() -> LabelFormat.fromId("kitti")).hasMessageStartingWith("unknown label format \"kitti\" (known: coco, ");
+    assertThatThrownBy(() -> LabelFormat.fromId("kitti"))
+        .hasMessageStartingWith("unknown label format \"kitti\" (known: coco, ");
   }
 }

@@ -33,7 +33,8 @@ class ImageHeadersTest {
       Path f = TestImages.image(dir.resolve((String) c[1]), (String) c[0], (int) c[2], (int) c[3]);
       BufferedImage decoded = ImageIO.read(f.toFile());
       ImageInfo info = ImageHeaders.read(f);
-      assertThat(info).isEqualTo(new ImageInfo((ImageFormat) c[4], decoded.getWidth(), decoded.getHeight()));
+      assertThat(info)
+          .isEqualTo(new ImageInfo((ImageFormat) c[4], decoded.getWidth(), decoded.getHeight()));
       assertThat(info.width()).isEqualTo(c[2]);
       assertThat(info.height()).isEqualTo(c[3]);
     }
@@ -83,6 +84,8 @@ class ImageHeadersTest {
     byte[] jpeg = Files.readAllBytes(TestImages.jpeg(dir.resolve("ok.jpg"), 10, 10));
     Path cut = dir.resolve("cut.jpg");
     Files.write(cut, Arrays.copyOf(jpeg, 30));
-    assertThatThrownBy(() -> ImageHeaders.read(cut)).isInstanceOf(IOException.class).hasMessageStartingWith("cut.jpg: ");
+    assertThatThrownBy(() -> ImageHeaders.read(cut))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cut.jpg: ");
   }
 }

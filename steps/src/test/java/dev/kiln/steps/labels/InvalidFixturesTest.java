@@ -27,7 +27,12 @@ class InvalidFixturesTest {
 
   static Stream<String> fixtures() throws IOException, URISyntaxException {
     try (Stream<Path> s = Files.list(invalidDir())) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".expected")).sorted().toList().stream();
+      return s
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.endsWith(".expected"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 

@@ -38,7 +38,8 @@ class PlainConverterTest {
   private static List<Example> readShards(Path out, String split) throws IOException {
     List<Example> all = new ArrayList<>();
     try (Stream<Path> s = Files.list(out)) {
-      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(split + "-")).sorted().toList()) {
+      for (Path p :
+          s.filter(p -> p.getFileName().toString().startsWith(split + "-")).sorted().toList()) {
         for (byte[] r : TfRecordReader.readAll(p)) {
           all.add(ExampleCodec.decode(r));
         }
@@ -56,15 +57,29 @@ class PlainConverterTest {
     assertThat(stats.imagesRead()).isEqualTo(60);
     assertThat(stats.examplesWritten()).isEqualTo(60);
     assertThat(stats.rejected()).isZero();
-    assertThat(stats.examplesPerSplit()).isEqualTo(Map.of("train", (long) summary.imagesPerSplit().get("train"), "test", (long) summary.imagesPerSplit().get("test")));
+    assertThat(stats.examplesPerSplit())
+        .isEqualTo(
+            Map.of(
+                "train",
+                (long) summary.imagesPerSplit().get("train"),
+                "test",
+                (long) summary.imagesPerSplit().get("test")));
     assertThat(stats.shardFiles())
-        .containsExactly("test-00000-of-00002.tfrecord", "test-00001-of-00002.tfrecord", "train-00000-of-00002.tfrecord", "train-00001-of-00002.tfrecord");
-    assertThat(Files.readString(out.resolve("classes.txt"))).isEqualTo("circle\nsquare\ntriangle\n");
+        .containsExactly(
+            "test-00000-of-00002.tfrecord",
+            "test-00001-of-00002.tfrecord",
+            "train-00000-of-00002.tfrecord",
+            "train-00001-of-00002.tfrecord");
+    assertThat(Files.readString(out.resolve("classes.txt")))
+        .isEqualTo("circle\nsquare\ntriangle\n");
     assertThat(Files.readString(out.resolve("rejected.jsonl"))).isEmpty();
     assertThat(Files.readString(out.resolve("stats.json"))).contains("\"examplesWritten\" : 60");
 
     Map<String, Long> perClass = new HashMap<>();
-    stats.objectsPerSplitAndClass().values().forEach(m -> m.forEach((k, v) -> perClass.merge(k, v, Long::sum)));
+    stats
+        .objectsPerSplitAndClass()
+        .values()
+        .forEach(m -> m.forEach((k, v) -> perClass.merge(k, v, Long::sum)));
     Map<String, Long> expected = new HashMap<>();
     summary.objectsPerClass().forEach((k, v) -> expected.put(k, (long) v));
     assertThat(perClass).isEqualTo(expected);
@@ -76,7 +91,8 @@ class PlainConverterTest {
     long boxes = 0;
     for (Example e : examples) {
       String sourceId = e.bytes(TfExamples.SOURCE_ID).string(0);
-      assertThat(e.bytes(TfExamples.ENCODED).get(0)).isEqualTo(Files.readAllBytes(data.resolve(sourceId)));
+      assertThat(e.bytes(TfExamples.ENCODED).get(0))
+          .isEqualTo(Files.readAllBytes(data.resolve(sourceId)));
       assertThat(e.bytes(TfExamples.FORMAT).string(0)).isEqualTo("jpeg");
       assertThat(e.int64s(TfExamples.WIDTH).values()).containsExactly(64);
       assertThat(e.int64s(TfExamples.HEIGHT).values()).containsExactly(64);
@@ -88,7 +104,8 @@ class PlainConverterTest {
       assertThat(xmin).hasSameSizeAs(labels);
       for (int i = 0; i < labels.length; i++) {
         assertThat(labels[i]).isBetween(1L, 3L);
-        assertThat(e.bytes(TfExamples.OBJECT_TEXT).string(i)).isEqualTo(List.of("circle", "square", "triangle").get((int) labels[i] - 1));
+        assertThat(e.bytes(TfExamples.OBJECT_TEXT).string(i))
+            .isEqualTo(List.of("circle", "square", "triangle").get((int) labels[i] - 1));
         assertThat(xmin[i]).isBetween(0f, 1f).isLessThan(xmax[i]);
         assertThat(ymin[i]).isBetween(0f, 1f).isLessThan(ymax[i]);
         assertThat(xmax[i]).isLessThanOrEqualTo(1f);
@@ -103,17 +120,28 @@ class PlainConverterTest {
   void outputIsByteForByteDeterministic() throws IOException {
     convert(dir.resolve("a"), ConvertOptions.builder().optShards(3));
     convert(dir.resolve("b"), ConvertOptions.builder().optShards(3));
-    for (String name : List.of("train-00000-of-00003.tfrecord", "train-00002-of-00003.tfrecord", "test-00001-of-00003.tfrecord", "classes.txt")) {
-      assertThat(Files.readAllBytes(dir.resolve("b").resolve(name))).isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(name)));
+    for (String name :
+        List.of(
+            "train-00000-of-00003.tfrecord",
+            "train-00002-of-00003.tfrecord",
+            "test-00001-of-00003.tfrecord",
+            "classes.txt")) {
+      assertThat(Files.readAllBytes(dir.resolve("b").resolve(name)))
+          .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(name)));
     }
   }
 
   @Test
   void ratioSplitGivesTheSameSizesEveryRun() throws IOException {
-    ConversionStats one = convert(dir.resolve("a"), ConvertOptions.builder().optSplitter(new Splitter.ByRatio(0.5, 11)));
-    ConversionStats two = convert(dir.resolve("b"), ConvertOptions.builder().optSplitter(new Splitter.ByRatio(0.5, 11)));
+    ConversionStats one =
+        convert(
+            dir.resolve("a"), ConvertOptions.builder().optSplitter(new Splitter.ByRatio(0.5, 11)));
+    ConversionStats two =
+        convert(
+            dir.resolve("b"), ConvertOptions.builder().optSplitter(new Splitter.ByRatio(0.5, 11)));
     assertThat(one.examplesPerSplit()).isEqualTo(two.examplesPerSplit());
-    assertThat(one.examplesPerSplit().get("train") + one.examplesPerSplit().get("test")).isEqualTo(60);
+    assertThat(one.examplesPerSplit().get("train") + one.examplesPerSplit().get("test"))
+        .isEqualTo(60);
     assertThat(one.examplesPerSplit().get("train")).isBetween(15L, 45L);
   }
 
@@ -130,7 +158,11 @@ class PlainConverterTest {
     assertThat(stats.rejectionsByReason()).isEqualTo(Map.of("image-missing", 1L));
     assertThat(Files.readAllLines(out.resolve("rejected.jsonl"), StandardCharsets.UTF_8))
         .containsExactly(
-            "{\"source\":\"train/" + victim.getFileName() + "\",\"reason\":\"image-missing\",\"detail\":\"image file not found: " + victim.toAbsolutePath() + "\"}");
+            "{\"source\":\"train/"
+                + victim.getFileName()
+                + "\",\"reason\":\"image-missing\",\"detail\":\"image file not found: "
+                + victim.toAbsolutePath()
+                + "\"}");
   }
 
   @Test
@@ -143,7 +175,11 @@ class PlainConverterTest {
             + "\"annotations\":[{\"image_id\":1,\"category_id\":1,\"bbox\":[30,10,20,20]},{\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,0,5]}]}");
     ConversionStats clipped =
         PlainConverter.convert(
-            ConvertOptions.builder().setInput(coco).setOutputDir(dir.resolve("clip")).optSplitter(new Splitter.ByRatio(1, 0)).build());
+            ConvertOptions.builder()
+                .setInput(coco)
+                .setOutputDir(dir.resolve("clip"))
+                .optSplitter(new Splitter.ByRatio(1, 0))
+                .build());
     assertThat(clipped.boxesClipped()).isEqualTo(1);
     assertThat(clipped.rejectionsByReason()).isEqualTo(Map.of("zero-area-box", 1L));
     Example e = readShards(dir.resolve("clip"), "train").get(0);
@@ -160,10 +196,14 @@ class PlainConverterTest {
                 .optSplitter(new Splitter.ByRatio(1, 0))
                 .optBoxPolicy(BoxPolicy.REJECT)
                 .build());
-    assertThat(rejected.rejectionsByReason()).isEqualTo(Map.of("zero-area-box", 1L, "box-outside-image", 1L));
-    assertThat(readShards(dir.resolve("reject"), "train").get(0).floats(TfExamples.XMIN).values()).isEmpty();
+    assertThat(rejected.rejectionsByReason())
+        .isEqualTo(Map.of("zero-area-box", 1L, "box-outside-image", 1L));
+    assertThat(readShards(dir.resolve("reject"), "train").get(0).floats(TfExamples.XMIN).values())
+        .isEmpty();
     assertThat(Files.readString(dir.resolve("reject/rejected.jsonl")))
-        .contains("{\"source\":\"a.jpg#box0\",\"reason\":\"box-outside-image\",\"detail\":\"box \\\"cat\\\" [30, 10, 50, 30] reaches outside the 40x20 image\"}");
+        .contains(
+            "{\"source\":\"a.jpg#box0\",\"reason\":\"box-outside-image\",\"detail\":\"box"
+                + " \\\"cat\\\" [30, 10, 50, 30] reaches outside the 40x20 image\"}");
   }
 
   @Test
@@ -173,10 +213,14 @@ class PlainConverterTest {
     TestImages.text(
         coco.resolve("_annotations.coco.json"),
         "{\"categories\":[{\"id\":1,\"name\":\"cat\"}],\"images\":[{\"id\":1,\"file_name\":\"a.png\",\"width\":20,\"height\":40}],\"annotations\":[]}");
-    ConversionStats s = PlainConverter.convert(ConvertOptions.builder().setInput(coco).setOutputDir(dir.resolve("o")).build());
+    ConversionStats s =
+        PlainConverter.convert(
+            ConvertOptions.builder().setInput(coco).setOutputDir(dir.resolve("o")).build());
     assertThat(s.examplesWritten()).isZero();
     assertThat(Files.readString(dir.resolve("o/rejected.jsonl")))
-        .isEqualTo("{\"source\":\"a.png\",\"reason\":\"size-mismatch\",\"detail\":\"annotation says 20x40 but the image is 40x20\"}\n");
+        .isEqualTo(
+            "{\"source\":\"a.png\",\"reason\":\"size-mismatch\",\"detail\":\"annotation says 20x40"
+                + " but the image is 40x20\"}\n");
   }
 
   @Test
@@ -187,14 +231,19 @@ class PlainConverterTest {
         coco.resolve("_annotations.coco.json"),
         "{\"categories\":[{\"id\":1,\"name\":\"cat\"}],\"images\":[{\"id\":1,\"file_name\":\"a.jpg\",\"width\":40,\"height\":20},"
             + "{\"id\":2,\"file_name\":\"a.jpg\",\"width\":40,\"height\":20}],\"annotations\":[]}");
-    ConversionStats s = PlainConverter.convert(ConvertOptions.builder().setInput(coco).setOutputDir(dir.resolve("o")).build());
+    ConversionStats s =
+        PlainConverter.convert(
+            ConvertOptions.builder().setInput(coco).setOutputDir(dir.resolve("o")).build());
     assertThat(s.examplesWritten()).isEqualTo(1);
     assertThat(Files.readString(dir.resolve("o/rejected.jsonl")))
-        .isEqualTo("{\"source\":\"a.jpg\",\"reason\":\"duplicate-image\",\"detail\":\"the image is annotated more than once; the first entry was kept\"}\n");
+        .isEqualTo(
+            "{\"source\":\"a.jpg\",\"reason\":\"duplicate-image\",\"detail\":\"the image is"
+                + " annotated more than once; the first entry was kept\"}\n");
   }
 
   @Test
   void optionsSayWhatIsMissing() {
-    assertThatThrownBy(() -> ConvertOptions.builder().setInput(data).build()).hasMessage("setOutputDir(..) is required");
+    assertThatThrownBy(() -> ConvertOptions.builder().setInput(data).build())
+        .hasMessage("setOutputDir(..) is required");
   }
 }

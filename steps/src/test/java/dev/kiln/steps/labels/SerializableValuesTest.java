@@ -24,7 +24,8 @@ class SerializableValuesTest {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     }
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       return (T) in.readObject();
     }
   }
@@ -32,7 +33,13 @@ class SerializableValuesTest {
   @Test
   void recordsAndStrategiesSurviveJavaSerialization() throws Exception {
     LabeledImage img =
-        LabeledImage.detection("a/b.jpg", Path.of("/data/a/b.jpg"), 10, 20, List.of(new BoxAnnotation("cat", 1, 2, 3, 4)), "train");
+        LabeledImage.detection(
+            "a/b.jpg",
+            Path.of("/data/a/b.jpg"),
+            10,
+            20,
+            List.of(new BoxAnnotation("cat", 1, 2, 3, 4)),
+            "train");
     assertThat(roundTrip(img)).isEqualTo(img);
     Rejection r = new Rejection("x", RejectReason.NO_SPLIT, "d");
     assertThat(roundTrip(r)).isEqualTo(r);
@@ -43,7 +50,8 @@ class SerializableValuesTest {
     Splitter s = new Splitter.ByTag(new Splitter.ByRatio(0.7, 3));
     assertThat(roundTrip(s)).isEqualTo(s);
 
-    Example e = Example.of(Map.of("b", Feature.FloatList.of(1f), "a", Feature.BytesList.ofString("x")));
+    Example e =
+        Example.of(Map.of("b", Feature.FloatList.of(1f), "a", Feature.BytesList.ofString("x")));
     Example e2 = roundTrip(e);
     assertThat(e2).isEqualTo(e);
     assertThat(ExampleCodec.encode(e2)).isEqualTo(ExampleCodec.encode(e));
