@@ -10,4 +10,7 @@ public interface ExecutionListener {
 
   /** A metadata entry (already stamped with {@code _time}). */
   void metadata(ObjectNode entry);
+
+  /** The device the execution computes on, when the step reports one. */
+  default void device(String device) {}
 }

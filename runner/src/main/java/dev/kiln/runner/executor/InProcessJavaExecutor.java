@@ -18,10 +18,20 @@ import java.util.Optional;
 public final class InProcessJavaExecutor implements Executor {
   private final ExecutorKind kind;
   private final ClassLoader loader;
+  private final java.util.function.Supplier<java.util.Map<String, String>> engineOptions;
 
-  public InProcessJavaExecutor(ExecutorKind kind, ClassLoader loader) {
+  /**
+   * @param engineOptions what steps get from {@link
+   *     dev.kiln.pipelines.step.StepContext#engineOptions()}; asked for each execution, so an engine
+   *     can start lazily on first use
+   */
+  public InProcessJavaExecutor(
+      ExecutorKind kind,
+      ClassLoader loader,
+      java.util.function.Supplier<java.util.Map<String, String>> engineOptions) {
     this.kind = kind;
     this.loader = loader;
+    this.engineOptions = engineOptions;
   }
 
   @Override
@@ -52,8 +62,27 @@ public final class InProcessJavaExecutor implements Executor {
               + e);
     }
     try {
-      function.run(new LocalStepContext(request, listener));
-      return new ExecutionResult(true, false, Optional.empty(), "finished", "cpu");
+      String[] device = {"cpu"};
+      ExecutionListener tracking =
+          new ExecutionListener() {
+            @Override
+            public void line(dev.kiln.runner.process.OutputLine line) {
+              listener.line(line);
+            }
+
+            @Override
+            public void metadata(com.fasterxml.jackson.databind.node.ObjectNode entry) {
+              listener.metadata(entry);
+            }
+
+            @Override
+            public void device(String d) {
+              device[0] = d;
+              listener.device(d);
+            }
+          };
+      function.run(new LocalStepContext(request, tracking, engineOptions.get()));
+      return new ExecutionResult(true, false, Optional.empty(), "finished", device[0]);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception | LinkageError | AssertionError e) {

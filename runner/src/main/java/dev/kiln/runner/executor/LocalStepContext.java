@@ -22,9 +22,24 @@ public final class LocalStepContext implements StepContext {
   private final ExecutionRequest request;
   private final ExecutionListener listener;
 
-  public LocalStepContext(ExecutionRequest request, ExecutionListener listener) {
+  private final Map<String, String> engineOptions;
+
+  public LocalStepContext(
+      ExecutionRequest request, ExecutionListener listener, Map<String, String> engineOptions) {
     this.request = request;
     this.listener = listener;
+    this.engineOptions = Map.copyOf(engineOptions);
+  }
+
+  @Override
+  public Map<String, String> engineOptions() {
+    return engineOptions;
+  }
+
+  @Override
+  public void reportDevice(String device) {
+    log("device: " + device);
+    listener.device(device);
   }
 
   @Override
