@@ -3,7 +3,12 @@ package dev.kiln.compat.valohai;
 /** How bad a {@link Diagnostic} is: errors make a file unusable, warnings only fail a strict lint. */
 public enum Severity {
   ERROR("error"),
-  WARNING("warning");
+  WARNING("warning"),
+  /**
+   * Not a problem with the file: something valid that Kiln keeps but cannot run yet (endpoints,
+   * deployment nodes, task sweeps). Never fails a lint, even a strict one.
+   */
+  NOTE("note");
 
   private final String label;
 
