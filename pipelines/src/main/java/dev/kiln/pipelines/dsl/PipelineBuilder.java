@@ -1,0 +1,131 @@
+package dev.kiln.pipelines.dsl;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.kiln.pipelines.Edge;
+import dev.kiln.pipelines.EdgeEnd;
+import dev.kiln.pipelines.ParamValue;
+import dev.kiln.pipelines.Pipeline;
+import dev.kiln.pipelines.PipelineParameter;
+import dev.kiln.pipelines.PortKind;
+import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.validation.ModelPath;
+import dev.kiln.pipelines.validation.PipelineValidationException;
+import dev.kiln.pipelines.validation.Problem;
+import dev.kiln.pipelines.validation.Validator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a pipeline in code. Nodes are added with {@link #execution} and {@link #task}, wired
+ * through their handles, and the whole is validated by {@link #build()} or {@link #project()},
+ * which throw one {@link dev.kiln.pipelines.validation.PipelineValidationException} listing every
+ * problem.
+ */
+public final class PipelineBuilder {
+  private final String name;
+  private final List<NodeHandle> nodes = new ArrayList<>();
+  private final List<Edge> edges = new ArrayList<>();
+  private final List<PipelineParameter> parameters = new ArrayList<>();
+  private final Map<String, Step> steps = new LinkedHashMap<>();
+  private final List<Step> conflictingSteps = new ArrayList<>();
+  private boolean reuseExecutions;
+
+  public PipelineBuilder(String name) {
+    checkArgument(name != null && !name.isEmpty(), "a pipeline needs a name");
+    this.name = name;
+  }
+
+  /** Adds a node that runs {@code step} once. */
+  public NodeHandle execution(String nodeName, Step step) {
+    return add(new NodeHandle(this, nodeName, step, false));
+  }
+
+  /** Adds a task node: several executions of {@code step} (a sweep). */
+  public NodeHandle task(String nodeName, Step step) {
+    return add(new NodeHandle(this, nodeName, step, true));
+  }
+
+  /** Lets nodes reuse earlier executions whose cache key matches. */
+  public PipelineBuilder reuseExecutions(boolean reuse) {
+    this.reuseExecutions = reuse;
+    return this;
+  }
+
+  /** Adds a pipeline parameter that sets the given node parameters. */
+  public PipelineBuilder parameter(
+      String parameterName, ParamValue defaultValue, NodeHandle.ParameterRef... targets) {
+    List<EdgeEnd> ends = new ArrayList<>();
+    for (NodeHandle.ParameterRef t : targets) {
+      checkArgument(t.node().owner == this, "target %s belongs to another pipeline", t);
+      ends.add(t.end());
+    }
+    parameters.add(
+        new PipelineParameter(
+            parameterName, ends, Optional.ofNullable(defaultValue), Optional.empty(), Map.of()));
+    return this;
+  }
+
+  private NodeHandle add(NodeHandle handle) {
+    nodes.add(handle);
+    Step known = steps.putIfAbsent(handle.step().name(), handle.step());
+    if (known != null && !known.equals(handle.step())) {
+      conflictingSteps.add(handle.step());
+    }
+    return handle;
+  }
+
+  void addEdge(EdgeEnd source, EdgeEnd target) {
+    edges.add(Edge.of(source, target));
+  }
+
+  /** The pipeline, validated together with the steps its nodes use. */
+  public Pipeline build() {
+    return project().pipelines().get(0);
+  }
+
+  /** The pipeline and its steps as a project, validated. */
+  public Project project() {
+    checkState(!nodes.isEmpty(), "pipeline %s has no nodes", name);
+    List<Step> allSteps = new ArrayList<>(steps.values());
+    allSteps.addAll(conflictingSteps);
+    Pipeline pipeline =
+        new Pipeline(
+            name,
+            nodes.stream().map(NodeHandle::toNode).toList(),
+            edges,
+            parameters,
+            reuseExecutions,
+            Map.of());
+    Project project = Project.of(allSteps, List.of(pipeline));
+    List<Problem> problems = new ArrayList<>(Validator.validate(project));
+    for (Step conflict : conflictingSteps) {
+      problems.add(
+          Problem.error(
+                  "conflicting-step",
+                  ModelPath.step(conflict.name()).occurrence(2),
+                  "two different step definitions share the name \""
+                      + conflict.name()
+                      + "\" (nodes "
+                      + nodes.stream()
+                          .filter(n -> n.step().name().equals(conflict.name()))
+                          .map(NodeHandle::name)
+                          .toList()
+                      + ")")
+              .withHint("give each definition its own name"));
+    }
+    if (problems.stream().anyMatch(Problem::isError)) {
+      throw new PipelineValidationException(problems);
+    }
+    return project;
+  }
+
+  static EdgeEnd end(NodeHandle node, PortKind kind, String key) {
+    return new EdgeEnd(node.name(), kind, key);
+  }
+}

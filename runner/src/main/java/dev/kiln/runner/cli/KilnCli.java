@@ -1,0 +1,57 @@
+package dev.kiln.runner.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kiln} command. */
+@Command(
+    name = "kiln",
+    mixinStandardHelpOptions = true,
+    versionProvider = KilnCli.Version.class,
+    description = "Kiln: ML pipelines from valohai.yaml or a Java DSL, with lineage.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class KilnCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line and returns the exit code; used by {@link #main} and by tests. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new KilnCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof UserException) {
+            commandLine.getErr().println("kiln: " + ex.getMessage());
+          } else {
+            commandLine.getErr().println("kiln: internal error: " + ex);
+            if (System.getenv("KILN_DEBUG") != null) {
+              ex.printStackTrace(commandLine.getErr());
+            } else {
+              commandLine.getErr().println("(set KILN_DEBUG=1 to see the stack trace)");
+            }
+          }
+          return 2;
+        });
+    return cli.execute(args);
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = KilnCli.class.getPackage().getImplementationVersion();
+      return new String[] {"kiln " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
+  }
+}

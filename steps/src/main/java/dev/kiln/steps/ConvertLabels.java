@@ -1,0 +1,63 @@
+package dev.kiln.steps;
+
+import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.StepRun;
+import dev.kiln.pipelines.dsl.InputPort;
+import dev.kiln.pipelines.dsl.OutputPort;
+import dev.kiln.pipelines.types.ClassNames;
+import dev.kiln.pipelines.types.Files;
+import dev.kiln.pipelines.types.ImageSet;
+import dev.kiln.pipelines.types.LabeledDataset;
+import dev.kiln.pipelines.types.TfRecordShards;
+
+/**
+ * {@code convert-labels}: a labelled dataset in a common format to TensorFlow-compatible TFRecord
+ * shards split into train and test, plus {@code classes.txt}. Runs as an Apache Beam pipeline.
+ */
+public final class ConvertLabels {
+  private ConvertLabels() {}
+
+  public static final String NAME = "convert-labels";
+
+  /** The images, when the labels do not sit beside them. */
+  public static final InputPort<ImageSet> IMAGES = InputPort.optional("images", ImageSet.class);
+
+  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV). */
+  public static final InputPort<LabeledDataset> LABELS =
+      InputPort.of("labels", LabeledDataset.class);
+
+  public static final OutputPort<ClassNames> CLASSES =
+      OutputPort.of("classes", "classes.txt", ClassNames.class);
+  public static final OutputPort<TfRecordShards> TRAIN =
+      OutputPort.of("train", "train/*", TfRecordShards.class);
+  public static final OutputPort<TfRecordShards> TEST =
+      OutputPort.of("test", "test/*", TfRecordShards.class);
+  public static final OutputPort<Files> REJECTED =
+      OutputPort.of("rejected", "rejected.jsonl", Files.class);
+
+  public static final Step STEP =
+      Step.builder(NAME, new StepRun.JavaFunction("dev.kiln.steps.convert.ConvertLabelsFunction"))
+          .optResources(dev.kiln.pipelines.Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
+          .optDescription("Converts labelled images to TFRecord shards of tf.Example")
+          .addParameter(
+              Params.choice(
+                  "format",
+                  "auto",
+                  "the label format; auto detects it",
+                  "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv"))
+          .addParameter(Params.real("test_ratio", 0.2, 0.0, 1.0, "share of images for test/"))
+          .addParameter(Params.integer("seed", 42, "seed of the train/test split"))
+          .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
+          .addParameter(
+              Params.choice(
+                  "box_policy", "clip", "boxes outside the image: clip or reject", "clip",
+                  "reject"))
+          .addInput(IMAGES)
+          .addInput(LABELS)
+          .addOutput(CLASSES)
+          .addOutput(TRAIN)
+          .addOutput(TEST)
+          .addOutput(REJECTED)
+          .build();
+}

@@ -1,0 +1,45 @@
+package dev.kiln.steps;
+
+import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.Resources;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.StepRun;
+import dev.kiln.pipelines.dsl.InputPort;
+import dev.kiln.pipelines.dsl.OutputPort;
+import dev.kiln.pipelines.types.ClassNames;
+import dev.kiln.pipelines.types.Detections;
+import dev.kiln.pipelines.types.DetectorModel;
+import dev.kiln.pipelines.types.ImageSet;
+
+/**
+ * {@code detect}: batch inference; per image a JSON of boxes, classes and scores, and the image
+ * with the boxes drawn.
+ */
+public final class Detect {
+  private Detect() {}
+
+  public static final String NAME = "detect";
+
+  public static final InputPort<ClassNames> CLASSES = InputPort.of("classes", ClassNames.class);
+  public static final InputPort<DetectorModel> MODEL = InputPort.of("model", DetectorModel.class);
+  public static final InputPort<ImageSet> IMAGE = InputPort.optional("image", ImageSet.class);
+
+  public static final OutputPort<Detections> DETECTIONS =
+      OutputPort.of("detections", "detections/*", Detections.class);
+  public static final OutputPort<ImageSet> DRAWN =
+      OutputPort.of("drawn", "drawn/*", ImageSet.class);
+
+  public static final Step STEP =
+      Step.builder(NAME, new StepRun.JavaFunction("dev.kiln.steps.detector.DetectFunction"))
+          .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.DJL))
+          .optDescription("Finds objects in images")
+          .addParameter(Params.integer("size", 416, 32, "input image size in pixels"))
+          .addParameter(Params.real("iou_threshold", 0.5, 0.0, 1.0, "IoU above which NMS drops"))
+          .addParameter(Params.real("score_threshold", 0.5, 0.0, 1.0, "lowest score kept"))
+          .addInput(CLASSES)
+          .addInput(MODEL)
+          .addInput(IMAGE)
+          .addOutput(DETECTIONS)
+          .addOutput(DRAWN)
+          .build();
+}
