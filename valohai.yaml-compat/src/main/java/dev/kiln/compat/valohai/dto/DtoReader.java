@@ -61,7 +61,8 @@ public final class DtoReader {
   static final Set<String> INPUT_KEYS =
       Set.of(
           "name", "default", "optional", "description", "filename", "keep-directories", "download");
-  static final Set<String> OUTPUT_KEYS = Set.of("name", "path", "type", "description");
+  static final Set<String> OUTPUT_KEYS = Set.of("name", "path", "type");
+  static final Pattern ARTIFACT_TYPE = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
   static final Set<String> ENV_KEYS = Set.of("name", "default", "optional", "description");
   static final Set<String> PIPELINE_KEYS =
       Set.of("name", "nodes", "edges", "parameters", "reuse-executions");
@@ -354,10 +355,19 @@ public final class DtoReader {
   }
 
   private Output readOutput(Obj o) {
-    o.known(OUTPUT_KEYS, Severity.WARNING);
-    return new Output(
-        o.str("name", true), o.str("path", false), o.str("type", false), o.extra(OUTPUT_KEYS),
-        o.map);
+    for (YamlNode.Entry e : o.map.entries()) {
+      if (!OUTPUT_KEYS.contains(e.key())) {
+        report(Severity.WARNING, e.keyMark(), o.where(e.key()) + ": unknown key `" + e.key()
+            + "` is ignored; a Kiln output has only name, path and type");
+      }
+    }
+    String type = o.str("type", false);
+    if (type != null && !ARTIFACT_TYPE.matcher(type).matches()) {
+      o.error("type", true, "artifact type `" + type + "` must be lower-case words joined by "
+          + "'-', like tfrecord-shards");
+      type = null;
+    }
+    return new Output(o.str("name", true), o.str("path", false), type, Map.of(), o.map);
   }
 
   private EnvironmentVariable readEnv(Obj o) {

@@ -23,6 +23,11 @@ public sealed interface YamlNode permits YamlNode.YamlMap, YamlNode.YamlSeq, Yam
   /** The value as plain Java: {@code Map<String,Object>}, {@code List<Object>}, String, Long... */
   Object toJava();
 
+  /** Inside containers a timestamp is kept as its text, so containers hold only plain values. */
+  private static Object plain(Object o) {
+    return o instanceof YamlTimestamp t ? t.text() : o;
+  }
+
   /** One key of a mapping, with where the key itself is written. */
   record Entry(String key, Mark keyMark, YamlNode value) {
     public Entry {
@@ -92,7 +97,7 @@ public sealed interface YamlNode permits YamlNode.YamlMap, YamlNode.YamlSeq, Yam
     public Object toJava() {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Entry e : entries.values()) {
-        out.put(e.key(), e.value().toJava());
+        out.put(e.key(), plain(e.value().toJava()));
       }
       return Collections.unmodifiableMap(out);
     }
@@ -131,7 +136,7 @@ public sealed interface YamlNode permits YamlNode.YamlMap, YamlNode.YamlSeq, Yam
     public Object toJava() {
       List<Object> out = new ArrayList<>(items.size());
       for (YamlNode item : items) {
-        out.add(item.toJava());
+        out.add(plain(item.toJava()));
       }
       return Collections.unmodifiableList(out);
     }
