@@ -40,6 +40,16 @@ public final class ValohaiYaml {
           "bad-edge-kind", "type-mismatch", "bad-parameter-target", "bad-value", "bad-default",
           "file-edge-to-non-deployment", "deployment-edge", "unknown-step", "task-without-step");
 
+  /**
+   * Domain problems the reference-parser rules above already report (in the reference parser's
+   * words and severity), left out so that nothing is said twice.
+   */
+  static final Set<String> ALREADY_REPORTED =
+      Set.of(
+          "duplicate-step", "ineffective-optional", "unknown-task", "unknown-node",
+          "duplicate-node", "duplicate-parameter", "duplicate-input", "targetless-parameter",
+          "deployment-kept");
+
   private ValohaiYaml() {}
 
   /** The file as {@code valohai.yaml} records, with every YAML-level problem. */
@@ -116,6 +126,10 @@ public final class ValohaiYaml {
     }
     List<Diagnostic> out = new ArrayList<>();
     for (Problem p : problems) {
+      if (ALREADY_REPORTED.contains(p.code())
+          || (p.code().equals("bad-default") && p.path().kind().equals("step"))) {
+        continue;
+      }
       Mark at = index.find(p.path()).orElse(Mark.NONE);
       if (lines.contains(at.line()) && at.line() > 0) {
         continue;
@@ -128,7 +142,9 @@ public final class ValohaiYaml {
           };
       String prefix = severity == Severity.NOTE && p.severity() != dev.kiln.pipelines.validation.Severity.NOTE
           ? "Kiln: " : "";
-      out.add(new Diagnostic(file, at.line(), at.col(), severity, prefix + p.describe()));
+      String text =
+          index.toYaml(p.path()) + ": " + p.message() + p.hint().map(h -> "; " + h).orElse("");
+      out.add(new Diagnostic(file, at.line(), at.col(), severity, prefix + text));
     }
     return out;
   }

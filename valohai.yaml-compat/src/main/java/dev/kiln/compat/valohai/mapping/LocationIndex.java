@@ -19,6 +19,31 @@ import java.util.Optional;
  */
 public final class LocationIndex {
   private final Map<String, Mark> marks = new HashMap<>();
+  private final Map<String, int[]> edgeRemaps = new HashMap<>();
+
+  /**
+   * Records that the domain pipeline at {@code pipelineKey} holds only some of the YAML edges (the
+   * others have a kind the domain lacks): its edge {@code i} is YAML edge {@code yamlIndex[i]}.
+   */
+  void remapEdges(String pipelineKey, int[] yamlIndex) {
+    edgeRemaps.put(pipelineKey, yamlIndex.clone());
+  }
+
+  /** {@code path} with domain list indices turned back into the indices written in the file. */
+  public ModelPath toYaml(ModelPath path) {
+    List<String> seg = path.segments();
+    int[] remap = edgeRemaps.get(new ModelPath(path.kind(), path.name(), path.occurrence(), List.of()).key());
+    if (remap == null || seg.size() < 2 || !seg.get(0).equals("edges")) {
+      return path;
+    }
+    int i = Integer.parseInt(seg.get(1));
+    if (i >= remap.length) {
+      return path;
+    }
+    List<String> out = new java.util.ArrayList<>(seg);
+    out.set(1, Integer.toString(remap[i]));
+    return new ModelPath(path.kind(), path.name(), path.occurrence(), out);
+  }
 
   /** Indexes the body of one top-level item under {@code base} (such as {@code step:train#2}). */
   void indexItem(String base, Mark itemMark, YamlNode body) {
@@ -58,7 +83,7 @@ public final class LocationIndex {
 
   /** The location of {@code path}, or of its nearest indexed ancestor. */
   public Optional<Mark> find(ModelPath path) {
-    ModelPath p = path;
+    ModelPath p = toYaml(path);
     while (true) {
       Mark m = marks.get(p.key());
       if (m != null) {

@@ -90,7 +90,7 @@ public final class ProjectMapper {
       if (item instanceof ValohaiDto.Step s) {
         steps.add(step(s));
       } else if (item instanceof ValohaiDto.Pipeline p) {
-        pipelines.add(pipeline(p));
+        pipelines.add(pipeline(p, base.key()));
       } else if (item instanceof ValohaiDto.Task t) {
         tasks.add(task(t));
       } else if (item instanceof ValohaiDto.Endpoint e) {
@@ -298,16 +298,18 @@ public final class ProjectMapper {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static Pipeline pipeline(ValohaiDto.Pipeline p) {
+  private Pipeline pipeline(ValohaiDto.Pipeline p, String key) {
     List<Node> nodes = p.nodes().stream().map(ProjectMapper::node).toList();
     List<Edge> edges = new ArrayList<>();
     List<Object> unmapped = new ArrayList<>();
+    List<Integer> yamlIndex = new ArrayList<>();
     int i = 0;
     for (ValohaiDto.Edge e : p.edges()) {
       Optional<EdgeEnd> src = end(e.source());
       Optional<EdgeEnd> dst = end(e.target());
       if (src.isPresent() && dst.isPresent()) {
         edges.add(new Edge(src.get(), dst.get(), e.configuration()));
+        yamlIndex.add(i);
       } else {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("index", (long) i);
@@ -337,6 +339,7 @@ public final class ProjectMapper {
     Map<String, Object> ext = new LinkedHashMap<>(p.extra());
     if (!unmapped.isEmpty()) {
       ext.put(UNMAPPED_EDGES, unmapped);
+      index.remapEdges(key, yamlIndex.stream().mapToInt(Integer::intValue).toArray());
     }
     return new Pipeline(
         p.name(), nodes, edges, params, Boolean.TRUE.equals(p.reuseExecutions()), ext);
