@@ -225,8 +225,7 @@ public final class LocatedYamlReader {
   private YamlNode readValue(LocatingYamlFactory.LocatingParser parser, JsonToken token, int depth)
       throws IOException {
     dev.kiln.compat.valohai.yaml.Mark mark = at(parser);
-    Object anchorId = parser.getObjectId();
-    String anchor = anchorId == null ? null : anchorId.toString();
+    String anchor = parser.isCurrentAlias() ? null : parser.currentAnchor();
     YamlNode node;
     long size;
     switch (token) {

@@ -7,6 +7,7 @@ import java.io.Reader;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.events.ScalarEvent;
 
 /**
@@ -37,6 +38,11 @@ final class LocatingYamlFactory extends YAMLFactory {
         com.fasterxml.jackson.core.ObjectCodec codec,
         Reader reader) {
       super(ctxt, parserFeatures, formatFeatures, options, codec, reader);
+    }
+
+    /** The anchor ({@code &name}) on the current value, or null. */
+    String currentAnchor() {
+      return _lastEvent instanceof NodeEvent n ? n.getAnchor() : null;
     }
 
     /** True when the current token is a scalar written without quotes or block style. */
