@@ -18,9 +18,27 @@ public final class Linter {
 
   private Linter() {}
 
+  /** The lint of one file: its diagnostics in file order, and whether they fail the lint. */
+  public record Result(Path file, List<Diagnostic> diagnostics, boolean failed) {
+    public Result {
+      diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** {@link #OK} or {@link #FAILED}. */
+    public int exitCode() {
+      return failed ? FAILED : OK;
+    }
+  }
+
   /** Every diagnostic of one file, errors and warnings and notes, in file order. */
   public static List<Diagnostic> lint(Path file) {
     return ValohaiYaml.read(file).diagnostics();
+  }
+
+  /** Lints one file; with {@code strict}, warnings fail it too. Never throws for bad input. */
+  public static Result lint(Path file, boolean strict) {
+    List<Diagnostic> ds = lint(file);
+    return new Result(file, ds, fails(ds, strict));
   }
 
   /** True when {@code diagnostics} fail a lint: any error, or with {@code strict} any warning. */
@@ -40,9 +58,9 @@ public final class Linter {
     int warnings = 0;
     List<Diagnostic> all = new ArrayList<>();
     for (Path f : files) {
-      List<Diagnostic> ds = lint(f);
-      all.addAll(ds);
-      failed |= fails(ds, strict);
+      Result r = lint(f, strict);
+      all.addAll(r.diagnostics());
+      failed |= r.failed();
     }
     for (Diagnostic d : all) {
       out.println(d);

@@ -53,6 +53,16 @@ class LinterTest {
   }
 
   @Test
+  void oneFileResult() {
+    Linter.Result r = Linter.lint(spec("warning_examples/targetless-pipeline-params.yaml"), true);
+    assertThat(r.failed()).isTrue();
+    assertThat(r.exitCode()).isEqualTo(Linter.FAILED);
+    assertThat(r.diagnostics()).hasSize(1);
+    assertThat(Linter.lint(spec("warning_examples/targetless-pipeline-params.yaml"), false).exitCode())
+        .isEqualTo(Linter.OK);
+  }
+
+  @Test
   void notesNeverFailEvenStrict() {
     Path f = spec("examples/task-example.yaml");
     assertThat(Linter.run(List.of(f), true, out)).isEqualTo(Linter.OK);

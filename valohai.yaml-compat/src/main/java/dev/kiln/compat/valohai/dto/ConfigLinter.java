@@ -324,8 +324,7 @@ public final class ConfigLinter {
       report(
           Severity.NOTE,
           keyMark(t.source(), "name"),
-          label + ": tasks (parameter sweeps) are kept, but Kiln runs them as a single execution of"
-              + " their step for now");
+          label + ": task blueprints (parameter sweeps) are kept, but Kiln cannot run sweeps yet");
     }
   }
 
