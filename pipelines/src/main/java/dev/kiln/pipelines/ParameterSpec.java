@@ -48,9 +48,9 @@ public record ParameterSpec(
     extensions = Extensions.copyOf(extensions);
   }
 
-  /** The separator used with {@link MultipleMode#SEPARATE}; a space unless given. */
+  /** The separator used with {@link MultipleMode#SEPARATE}; a comma unless given, as in Valohai. */
   public String separator() {
-    return multipleSeparator.orElse(" ");
+    return multipleSeparator.orElse(",");
   }
 
   public static Builder builder(String name, ParameterType type) {

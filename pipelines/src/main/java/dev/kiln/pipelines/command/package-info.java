@@ -1,7 +1,6 @@
 /**
- * Builds the shell command lines of a command step as Valohai does: {@code {parameters}}, {@code
- * {parameter:NAME}} and {@code {parameter-value:NAME}} expand with each parameter's pass-as rules
- * and POSIX shell quoting, exactly like the reference parser ({@code valohai-yaml}), so that
- * commands written for Valohai run unchanged.
+ * Valohai's command interpolation: {@code {parameters}}, {@code {parameter:NAME}} and {@code
+ * {parameter-value:NAME}} in a step's command, with pass-as templates and shell quoting exactly as
+ * the reference implementation ({@code valohai-yaml}) does them.
  */
 package dev.kiln.pipelines.command;

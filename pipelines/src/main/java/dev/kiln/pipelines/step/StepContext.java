@@ -86,6 +86,21 @@ public interface StepContext {
   /** A log line, stored with the execution and shown with the node's name. */
   void log(String line);
 
+  /**
+   * Options the executor hands to the engine a step uses, by key: {@code beam.args} holds Beam
+   * pipeline arguments ({@code --runner=FlinkRunner --flinkMaster=localhost:8081}), {@code
+   * djl.device} the device a DJL step should use. Engine-neutral strings, so this module stays free
+   * of engine types.
+   */
+  default Map<String, String> engineOptions() {
+    return Map.of();
+  }
+
+  /** Records the device the step computes on ({@code cpu}, {@code cuda:0}), for the lineage. */
+  default void reportDevice(String device) {
+    log("device: " + device);
+  }
+
   /** Reports progress of long work: {@code done} of {@code total} units ({@code total} 0 if unknown). */
   default void progress(String what, long done, long total) {
     log(total > 0 ? what + ": " + done + "/" + total : what + ": " + done);

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  */
 public record ModelPath(String kind, String name, int occurrence, List<String> segments) {
   private static final Pattern INDEX = Pattern.compile("\\d+");
+  private static final String CLI = "cli";
 
   public ModelPath {
     checkArgument(kind != null && !kind.isEmpty(), "kind");
@@ -38,6 +39,11 @@ public record ModelPath(String kind, String name, int occurrence, List<String> s
 
   public static ModelPath endpoint(String name) {
     return new ModelPath("endpoint", name, 1, List.of());
+  }
+
+  /** A problem with a command-line option rather than a definition; shown as the option itself. */
+  public static ModelPath cli(String option) {
+    return new ModelPath(CLI, option, 1, List.of());
   }
 
   /** The n-th (1-based) top-level item of this kind with this name. */
@@ -83,6 +89,9 @@ public record ModelPath(String kind, String name, int occurrence, List<String> s
 
   @Override
   public String toString() {
+    if (kind.equals(CLI)) {
+      return name;
+    }
     StringBuilder sb = new StringBuilder(kind).append(" \"").append(name).append('"');
     if (occurrence > 1) {
       sb.append(" (#").append(occurrence).append(')');

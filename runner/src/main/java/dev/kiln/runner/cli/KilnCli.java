@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = KilnCli.Version.class,
     description = "Kiln: ML pipelines from valohai.yaml or a Java DSL, with lineage.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {EvalCommand.class, CommandLine.HelpCommand.class})
 public final class KilnCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

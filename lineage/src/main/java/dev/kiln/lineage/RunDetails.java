@@ -1,0 +1,122 @@
+package dev.kiln.lineage;
+
+import dev.kiln.lineage.model.ExecutionDetail;
+import dev.kiln.lineage.model.ExecutionRecord;
+import dev.kiln.lineage.model.InputFile;
+import dev.kiln.lineage.model.MetadataEntry;
+import dev.kiln.lineage.model.OutputFile;
+import dev.kiln.lineage.model.ParameterValue;
+import dev.kiln.lineage.model.RunDetail;
+import dev.kiln.lineage.model.RunRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a {@link RunDetail} with one query per table (joined on the run id), not one per node, so
+ * a run with thousands of nodes costs the same handful of round trips as a run with two.
+ */
+final class RunDetails {
+  private RunDetails() {}
+
+  private static final String OF_RUN =
+      " JOIN executions e ON e.id = t.execution_id WHERE e.run_id = ?";
+
+  static RunDetail read(Connection c, RunRecord run, boolean allMetadata) throws SQLException {
+    List<ExecutionRecord> executions = LineageStore.selectExecutions(c, run.id(), Set.of());
+    Map<String, List<ParameterValue>> parameters =
+        grouped(
+            c,
+            "SELECT t.execution_id, t.name, t.value_json, t.param_type FROM parameters t"
+                + OF_RUN
+                + " ORDER BY t.execution_id, t.name",
+            run.id(),
+            Rows::parameter);
+    Map<String, List<InputFile>> inputs =
+        grouped(
+            c,
+            "SELECT t.execution_id, t.input_name, t.uri, t.file_name, t.size_bytes, t.sha256,"
+                + " t.producing_execution_id, t.datum_id FROM inputs t"
+                + OF_RUN
+                + " ORDER BY t.id",
+            run.id(),
+            Rows::input);
+    Map<String, List<OutputFile>> outputs =
+        grouped(
+            c,
+            "SELECT t.execution_id, t.output_path, t.size_bytes, t.sha256, t.datum_id"
+                + " FROM outputs t"
+                + OF_RUN
+                + " ORDER BY t.execution_id, t.output_path",
+            run.id(),
+            Rows::output);
+    Map<String, List<String>> reusedFrom =
+        grouped(
+            c,
+            "SELECT t.execution_id, t.reused_from_execution_id FROM reuse_links t" + OF_RUN,
+            run.id(),
+            rs -> rs.getString("reused_from_execution_id"));
+    Map<String, Long> counts = new HashMap<>();
+    Map<String, MetadataEntry> latest = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT m.execution_id, x.cnt, m.seq, m.logged_at, m.json_text, m.metric_step,"
+                + " m.metric_epoch FROM metadata m JOIN (SELECT t.execution_id,"
+                + " COUNT(*) AS cnt, MAX(t.seq) AS max_seq FROM metadata t"
+                + OF_RUN
+                + " GROUP BY t.execution_id) x"
+                + " ON m.execution_id = x.execution_id AND m.seq = x.max_seq")) {
+      ps.setString(1, run.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString("execution_id");
+          counts.put(id, rs.getLong("cnt"));
+          latest.put(id, Rows.metadata(rs));
+        }
+      }
+    }
+    Map<String, List<MetadataEntry>> metadata =
+        allMetadata
+            ? grouped(
+                c,
+                "SELECT t.execution_id, t.seq, t.logged_at, t.json_text, t.metric_step,"
+                    + " t.metric_epoch FROM metadata t"
+                    + OF_RUN
+                    + " ORDER BY t.execution_id, t.seq",
+                run.id(),
+                Rows::metadata)
+            : Map.of();
+
+    List<ExecutionDetail> details = new ArrayList<>(executions.size());
+    for (ExecutionRecord execution : executions) {
+      String id = execution.id();
+      List<String> from = reusedFrom.getOrDefault(id, List.of());
+      details.add(
+          new ExecutionDetail(
+              execution,
+              parameters.getOrDefault(id, List.of()),
+              inputs.getOrDefault(id, List.of()),
+              outputs.getOrDefault(id, List.of()),
+              from.isEmpty() ? null : from.get(0),
+              counts.getOrDefault(id, 0L),
+              latest.get(id),
+              metadata.getOrDefault(id, List.of())));
+    }
+    return new RunDetail(run, details);
+  }
+
+  private static <T> Map<String, List<T>> grouped(
+      Connection c, String sql, String runId, LineageStore.RowMapper<T> mapper)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, runId);
+      return LineageStore.byExecution(ps, mapper);
+    }
+  }
+}

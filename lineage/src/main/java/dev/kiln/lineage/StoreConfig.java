@@ -1,0 +1,130 @@
+package dev.kiln.lineage;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where the lineage store lives. {@code kilnHome} is required: it holds the artifact store
+ * ({@code artifacts/}) and, unless {@code jdbcUrl} is set, the embedded H2 database ({@code
+ * db/kiln.mv.db}). {@code jdbcUrl}, {@code user} and {@code password} are optional and select an
+ * external database (PostgreSQL). {@code poolSize} caps the store's own connection pool (default
+ * {@value #DEFAULT_POOL_SIZE}); {@code clock} stamps every time the store writes itself.
+ */
+public record StoreConfig(
+    Path kilnHome, String jdbcUrl, String user, String password, int poolSize, Clock clock) {
+  public static final int DEFAULT_POOL_SIZE = 4;
+
+  /** The folder under the working directory used when KILN_HOME is not set. */
+  public static final String DEFAULT_HOME = ".kiln";
+
+  public StoreConfig {
+    Objects.requireNonNull(kilnHome, "kilnHome");
+    kilnHome = kilnHome.toAbsolutePath().normalize();
+    checkArgument(
+        jdbcUrl == null || jdbcUrl.startsWith("jdbc:"),
+        "database URL must start with jdbc: (e.g. jdbc:postgresql://host:5432/kiln), got '%s'",
+        jdbcUrl);
+    checkArgument(poolSize >= 1 && poolSize <= 64, "pool size must be 1..64, got %s", poolSize);
+    clock = clock == null ? Clock.systemUTC() : clock;
+  }
+
+  /** The default store: embedded H2 under {@code kilnHome}. */
+  public static StoreConfig ofHome(Path kilnHome) {
+    return new StoreConfig(kilnHome, null, null, null, DEFAULT_POOL_SIZE, null);
+  }
+
+  /**
+   * The configuration the CLI uses: {@code KILN_HOME} (default {@value #DEFAULT_HOME} in {@code
+   * workingDir}; a relative value is taken from {@code workingDir}), {@code KILN_DB_URL} for an
+   * external database with {@code KILN_DB_USER} and {@code KILN_DB_PASSWORD}. Blank values count
+   * as unset.
+   */
+  public static StoreConfig fromEnvironment(Map<String, String> env, Path workingDir) {
+    String home = blankToNull(env.get("KILN_HOME"));
+    Path kilnHome = workingDir.resolve(home == null ? DEFAULT_HOME : home);
+    return new StoreConfig(
+        kilnHome,
+        blankToNull(env.get("KILN_DB_URL")),
+        blankToNull(env.get("KILN_DB_USER")),
+        blankToNull(env.get("KILN_DB_PASSWORD")),
+        DEFAULT_POOL_SIZE,
+        null);
+  }
+
+  public StoreConfig withJdbc(String jdbcUrl, String user, String password) {
+    return new StoreConfig(kilnHome, jdbcUrl, user, password, poolSize, clock);
+  }
+
+  public StoreConfig withPoolSize(int poolSize) {
+    return new StoreConfig(kilnHome, jdbcUrl, user, password, poolSize, clock);
+  }
+
+  public StoreConfig withClock(Clock clock) {
+    return new StoreConfig(kilnHome, jdbcUrl, user, password, poolSize, clock);
+  }
+
+  /** True when the store is the embedded H2 database under {@code kilnHome}. */
+  public boolean isEmbedded() {
+    return jdbcUrl == null;
+  }
+
+  /** The H2 database's base name; H2 adds {@code .mv.db}. */
+  public Path databaseBase() {
+    return kilnHome.resolve("db").resolve("kiln");
+  }
+
+  /** The H2 database file as it appears on disk. */
+  public Path databaseFile() {
+    return kilnHome.resolve("db").resolve("kiln.mv.db");
+  }
+
+  public Path artifactsDir() {
+    return kilnHome.resolve("artifacts");
+  }
+
+  /**
+   * The JDBC URL the store connects to. The embedded database runs inside this JVM only
+   * (AUTO_SERVER=FALSE) and H2's default file lock keeps a second process out with a clear error
+   * instead of corrupting the file; connections from the same JVM share it.
+   */
+  public String effectiveJdbcUrl() {
+    if (jdbcUrl != null) {
+      return jdbcUrl;
+    }
+    String base = databaseBase().toString();
+    checkArgument(
+        !base.contains(";"), "KILN_HOME must not contain ';' (H2 cannot open %s)", base);
+    return "jdbc:h2:file:" + base + ";AUTO_SERVER=FALSE";
+  }
+
+  /** The database for messages: a file, or the URL without any password in it. */
+  public String describeDatabase() {
+    return isEmbedded()
+        ? "H2 database " + databaseFile()
+        : "database " + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  /** Never shows the password. */
+  @Override
+  public String toString() {
+    return "StoreConfig[kilnHome="
+        + kilnHome
+        + ", database="
+        + describeDatabase()
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "none" : "***")
+        + ", poolSize="
+        + poolSize
+        + "]";
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.kiln.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.lineage.model.NewRun;
+import dev.kiln.lineage.model.RunRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The store contract on embedded H2, plus what only a file database can get wrong. */
+class H2LineageStoreTest extends LineageStoreContract {
+  @Override
+  StoreConfig config(Path home) {
+    return StoreConfig.ofHome(home);
+  }
+
+  @Test
+  void theDatabaseIsAFileUnderKilnHome() {
+    assertThat(store.config().databaseFile()).isEqualTo(home.resolve("db/kiln.mv.db"));
+    assertThat(home.resolve("db/kiln.mv.db")).isRegularFile();
+  }
+
+  @Test
+  void twoStoresInOneJvmShareTheDatabase() {
+    try (LineageStore second = LineageStore.open(StoreConfig.ofHome(home))) {
+      RunRecord run = store.createRun(NewRun.of("p"));
+      assertThat(second.run(run.id())).isEqualTo(run);
+    }
+    // Closing one leaves the other working.
+    assertThat(store.createRun(NewRun.of("q")).pipeline()).isEqualTo("q");
+  }
+
+  @Test
+  void aCorruptDatabaseFileIsReportedWithWhatToDo() throws Exception {
+    store.createRun(NewRun.of("p"));
+    store.close();
+    store = null;
+    Path file = home.resolve("db/kiln.mv.db");
+    byte[] garbage = new byte[(int) Files.size(file)];
+    new Random(42).nextBytes(garbage);
+    Files.write(file, garbage);
+
+    assertThatThrownBy(() -> LineageStore.open(StoreConfig.ofHome(home)))
+        .isInstanceOf(LineageStoreException.class)
+        .hasMessageStartingWith(
+            "the lineage database "
+                + file
+                + " cannot be opened; it looks corrupted or was written by an incompatible H2"
+                + " version (H2: ")
+        .hasMessageEndingWith(
+            "). Restore it from a backup, or move it aside (mv "
+                + file
+                + " "
+                + file
+                + ".broken) to start an empty store; the artifacts under "
+                + home.resolve("artifacts")
+                + " are kept either way.")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n\tat "));
+  }
+
+  @Test
+  void aKilnHomeThatIsAFileIsReported() throws Exception {
+    Path notAFolder = home.resolve("not-a-folder");
+    Files.writeString(notAFolder, "x");
+    assertThatThrownBy(() -> LineageStore.open(StoreConfig.ofHome(notAFolder)))
+        .isInstanceOf(LineageStoreException.class)
+        .hasMessageStartingWith("cannot create the lineage database folder " + notAFolder.resolve("db"))
+        .hasMessageEndingWith("; check that KILN_HOME (" + notAFolder + ") is a writable folder");
+  }
+
+  @Test
+  void anUnreachableDatabaseServerIsReported() {
+    StoreConfig config =
+        StoreConfig.ofHome(home)
+            .withJdbc("jdbc:postgresql://127.0.0.1:1/kiln?connectTimeout=2", "kiln", "secret");
+    assertThatThrownBy(() -> LineageStore.open(config))
+        .isInstanceOf(LineageStoreException.class)
+        .hasMessageStartingWith(
+            "cannot connect to the lineage database jdbc:postgresql://127.0.0.1:1/kiln?connectTimeout=2 as user kiln: ")
+        .hasMessageEndingWith(
+            "Check KILN_DB_URL, KILN_DB_USER and KILN_DB_PASSWORD, and that the database server is"
+                + " running and reachable.")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+  }
+}

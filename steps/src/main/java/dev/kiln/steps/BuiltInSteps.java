@@ -1,0 +1,19 @@
+package dev.kiln.steps;
+
+import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.step.StepProvider;
+import java.util.List;
+
+/** Registers Kiln's built-in steps and the reference pipeline with the runner. */
+public final class BuiltInSteps implements StepProvider {
+  @Override
+  public List<Step> steps() {
+    return List.of(ConvertLabels.STEP, Weights.STEP, Train.STEP, Detect.STEP);
+  }
+
+  @Override
+  public List<Project> pipelines() {
+    return List.of(TrainSuperbai.project());
+  }
+}
