@@ -109,4 +109,23 @@ class DomainMappingTest {
         .anyMatch(m -> m.contains("deployment nodes are kept, but Kiln cannot deploy yet"));
     assertThat(ValohaiYaml.write(p, r.deployments())).contains("- deployment:\n    name: us-west-qa");
   }
+
+  @Test
+  void papiGeneratedFileHasTheSameStepsAsTheOriginalPlusThePipeline() {
+    Path dir = Corpus.dir().resolve("papi-roundtrip");
+    Project original =
+        ValohaiYaml.read(dir.resolve("valohai-utils__test_pipeline_yaml__test1.original.valohai.yaml"))
+            .project().orElseThrow();
+    Project expected =
+        ValohaiYaml.read(dir.resolve("valohai-utils__test_pipeline_yaml__test1.expected.valohai.yaml"))
+            .project().orElseThrow();
+    // Different indentation, key order and explicit `optional: false`: the same steps.
+    assertThat(expected.steps()).isEqualTo(original.steps());
+    var pipeline = expected.pipeline("mypipeline").orElseThrow();
+    assertThat(pipeline.node("train_model_1")).get().isInstanceOf(Node.Task.class);
+    assertThat(pipeline.edges()).extracting(Object::toString).containsExactly(
+        "batch_feature_extraction_1.output.a* -> train_model_1.input.aaa",
+        "batch_feature_extraction_1.output.a* -> train_model_1.input.bbb",
+        "train_model_1.output.* -> evaluate_1.input.models");
+  }
 }
