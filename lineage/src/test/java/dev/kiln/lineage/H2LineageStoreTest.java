@@ -3,11 +3,14 @@ package dev.kiln.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.lineage.model.ExecutionRecord;
+import dev.kiln.lineage.model.ExecutionStatus;
 import dev.kiln.lineage.model.NewRun;
 import dev.kiln.lineage.model.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on embedded H2, plus what only a file database can get wrong. */
@@ -31,6 +34,32 @@ class H2LineageStoreTest extends LineageStoreContract {
     }
     // Closing one leaves the other working.
     assertThat(store.createRun(NewRun.of("q")).pipeline()).isEqualTo("q");
+  }
+
+  @Test
+  void whatWasCommittedSurvivesAnOrchestratorThatIsKilled() throws Exception {
+    store.close();
+    store = null;
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingWriter.class.getName(),
+                home.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String[] ids = new String(process.getInputStream().readAllBytes()).trim().split(" ");
+    assertThat(process.waitFor()).isEqualTo(9);
+    assertThat(ids).hasSize(2);
+
+    store = LineageStore.open(StoreConfig.ofHome(home));
+    assertThat(store.unfinishedRuns()).extracting(RunRecord::id).containsExactly(ids[0]);
+    assertThat(store.executions(ids[0], Set.of(ExecutionStatus.RUNNING)))
+        .extracting(ExecutionRecord::id)
+        .containsExactly(ids[1]);
+    assertThat(store.markInterrupted(ids[0])).hasSize(1);
   }
 
   @Test
