@@ -249,6 +249,15 @@ public final class LineageStore implements AutoCloseable {
 
   /** The audit log of a run and its executions, oldest first. */
   public List<EventRecord> events(String runId) {
+    return events(runId, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The run's events with an id above {@code afterEventId}, oldest first, at most {@code limit}:
+   * what a live view polls for (pass the last id it saw).
+   */
+  public List<EventRecord> events(String runId, long afterEventId, int limit) {
+    checkArgument(limit >= 1, "limit must be >= 1, got %s", limit);
     return tx(
         "read events of run " + runId,
         c -> {
@@ -258,8 +267,10 @@ public final class LineageStore implements AutoCloseable {
                   "SELECT v.id, v.run_id, v.execution_id, e.node_name, v.event_type,"
                       + " v.from_status, v.to_status, v.happened_at, v.detail FROM events v"
                       + " LEFT JOIN executions e ON e.id = v.execution_id"
-                      + " WHERE v.run_id = ? ORDER BY v.id")) {
+                      + " WHERE v.run_id = ? AND v.id > ? ORDER BY v.id")) {
             ps.setString(1, runId);
+            ps.setLong(2, afterEventId);
+            ps.setMaxRows(limit);
             return list(ps, Rows::event);
           }
         });

@@ -78,7 +78,7 @@ abstract class LineageStoreContract {
   }
 
   private static OutputFile output(String path, ArtifactRef ref) {
-    return new OutputFile(path, ref.size(), ref.sha256(), ref.datumId());
+    return OutputFile.of(path, ref);
   }
 
   @Test
@@ -674,6 +674,95 @@ abstract class LineageStoreContract {
     assertThatThrownBy(() -> new NewMetadata(t, "[1, 2]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("metadata entry must be a JSON object, got ARRAY: '[1, 2]'");
+  }
+
+  @Test
+  void racingOrchestratorsCannotBothStartANode() throws Exception {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    for (int round = 0; round < 5; round++) {
+      ExecutionRecord e = store.createExecution(NewExecution.of(run.id(), "n" + round, "s"));
+      int threads = 6;
+      java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          results.add(
+              pool.submit(
+                  () -> {
+                    barrier.await();
+                    try {
+                      store.start(e.id(), "process", "cpu");
+                      return "started";
+                    } catch (LineageStoreException rejected) {
+                      return "rejected";
+                    }
+                  }));
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (var result : results) {
+          outcomes.add(result.get());
+        }
+        assertThat(outcomes).filteredOn("started"::equals).hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.execution(e.id()).attempt()).isEqualTo(1);
+      assertThat(store.events(run.id()))
+          .filteredOn(ev -> e.id().equals(ev.executionId()) && ev.event().equals("START"))
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void stdoutAndStderrPumpsCanAppendAtTheSameTime() throws Exception {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    ExecutionRecord e = store.createExecution(NewExecution.of(run.id(), "n", "s"));
+    store.start(e.id(), "process", "cpu");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> pumps = new ArrayList<>();
+      for (LogStream stream : LogStream.values()) {
+        pumps.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    store.appendLogs(
+                        e.id(),
+                        List.of(
+                            new NewLogLine(stream, Instant.now(), stream + " " + i),
+                            new NewLogLine(stream, Instant.now(), stream + " " + i + "b")));
+                  }
+                  return null;
+                }));
+      }
+      for (var pump : pumps) {
+        pump.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<LogLine> lines = store.logLines(e.id(), 0, 1000);
+    assertThat(lines).extracting(LogLine::seq).containsExactlyElementsOf(
+        java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+    assertThat(lines).filteredOn(l -> l.stream() == LogStream.STDERR).hasSize(100);
+  }
+
+  @Test
+  void eventsCanBePolledAfterTheLastOneSeen() {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    List<EventRecord> first = store.events(run.id(), 0, 10);
+    assertThat(first).extracting(EventRecord::event).containsExactly("CREATE", "START");
+    long last = first.get(1).id();
+    assertThat(store.events(run.id(), last, 10)).isEmpty();
+    store.transitionRun(run.id(), RunEvent.SUCCEED);
+    assertThat(store.events(run.id(), last, 10))
+        .singleElement()
+        .satisfies(ev -> assertThat(ev.toStatus()).isEqualTo("SUCCEEDED"));
+    assertThat(store.events(run.id(), 0, 1)).hasSize(1);
   }
 
   @Test
