@@ -96,7 +96,8 @@ class H2LineageStoreTest extends LineageStoreContract {
     Files.writeString(notAFolder, "x");
     assertThatThrownBy(() -> LineageStore.open(StoreConfig.ofHome(notAFolder)))
         .isInstanceOf(LineageStoreException.class)
-        .hasMessageStartingWith("cannot create the lineage database folder " + notAFolder.resolve("db"))
+        .hasMessageStartingWith(
+            "cannot create the lineage database folder " + notAFolder.resolve("db"))
         .hasMessageEndingWith("; check that KILN_HOME (" + notAFolder + ") is a writable folder");
   }
 
@@ -108,7 +109,8 @@ class H2LineageStoreTest extends LineageStoreContract {
     assertThatThrownBy(() -> LineageStore.open(config))
         .isInstanceOf(LineageStoreException.class)
         .hasMessageStartingWith(
-            "cannot connect to the lineage database jdbc:postgresql://127.0.0.1:1/kiln?connectTimeout=2 as user kiln: ")
+            "cannot connect to the lineage database"
+                + " jdbc:postgresql://127.0.0.1:1/kiln?connectTimeout=2 as user kiln: ")
         .hasMessageEndingWith(
             "Check KILN_DB_URL, KILN_DB_USER and KILN_DB_PASSWORD, and that the database server is"
                 + " running and reachable.")

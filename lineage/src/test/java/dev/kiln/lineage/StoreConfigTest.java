@@ -42,7 +42,8 @@ class StoreConfigTest {
                 "KILN_DB_PASSWORD", "s3cret"),
             cwd);
     assertThat(config.isEmbedded()).isFalse();
-    assertThat(config.effectiveJdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/kiln?password=hunter2");
+    assertThat(config.effectiveJdbcUrl())
+        .isEqualTo("jdbc:postgresql://db:5432/kiln?password=hunter2");
     assertThat(config.user()).isEqualTo("kiln");
     assertThat(config.password()).isEqualTo("s3cret");
     assertThat(config.toString())

@@ -3,14 +3,18 @@ package dev.kiln.lineage.model;
 import dev.kiln.lineage.artifact.ArtifactRef;
 
 /**
- * One file an execution left under {@code outputs/}: its path relative to that folder (with
- * '/'), its size, content hash and datum id from the artifact store.
+ * One file an execution left under {@code outputs/}: its path relative to that folder (with '/'),
+ * its size, content hash and datum id from the artifact store.
  */
 public record OutputFile(String path, long size, String sha256, String datumId) {
   public OutputFile {
     Checks.nonBlank(path, "output path");
-    if (path.startsWith("/") || path.contains("\\") || path.equals("..")
-        || path.startsWith("../") || path.contains("/../") || path.endsWith("/..")) {
+    if (path.startsWith("/")
+        || path.contains("\\")
+        || path.equals("..")
+        || path.startsWith("../")
+        || path.contains("/../")
+        || path.endsWith("/..")) {
       throw new IllegalArgumentException(
           "output path must be relative to outputs/ and stay inside it: '" + path + "'");
     }
