@@ -63,6 +63,38 @@ class H2LineageStoreTest extends LineageStoreContract {
   }
 
   @Test
+  void aSecondProcessIsToldTheStoreIsInUse() throws Exception {
+    store.close();
+    store = null;
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldingStore.class.getName(),
+                home.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+      assertThat(out.readLine()).isEqualTo("ready");
+      Path file = home.resolve("db/kiln.mv.db");
+      assertThatThrownBy(() -> LineageStore.open(StoreConfig.ofHome(home)))
+          .isInstanceOf(LineageStoreException.class)
+          .hasMessageStartingWith(
+              "the lineage database " + file + " is in use by another Kiln process (H2: ")
+          .hasMessageEndingWith(
+              "). Stop that process, or give this one its own KILN_HOME; to share one store"
+                  + " between processes, use PostgreSQL (KILN_DB_URL).");
+    } finally {
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor()).isZero();
+    }
+    // Once the other process is gone, the store opens again.
+    store = LineageStore.open(StoreConfig.ofHome(home));
+  }
+
+  @Test
   void aCorruptDatabaseFileIsReportedWithWhatToDo() throws Exception {
     store.createRun(NewRun.of("p"));
     store.close();
