@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a {@link RunDetail} with one query per table (joined on the run id), not one per node, so
- * a run with thousands of nodes costs the same handful of round trips as a run with two.
+ * Reads a {@link RunDetail} with one query per table (joined on the run id), not one per node, so a
+ * run with thousands of nodes costs the same handful of round trips as a run with two.
  */
 final class RunDetails {
   private RunDetails() {}
