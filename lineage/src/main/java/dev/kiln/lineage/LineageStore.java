@@ -9,6 +9,7 @@ import dev.kiln.lineage.model.CommitInfo;
 import dev.kiln.lineage.model.Direction;
 import dev.kiln.lineage.model.EventRecord;
 import dev.kiln.lineage.model.ExecutionEvent;
+import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.ExecutionRecord;
 import dev.kiln.lineage.model.ExecutionStatus;
 import dev.kiln.lineage.model.ExecutionUpdate;
@@ -749,6 +750,16 @@ public final class LineageStore implements AutoCloseable {
   /** As {@link #runDetail(String)}, with every metadata entry when {@code allMetadata}. */
   public RunDetail runDetail(String runId, boolean allMetadata) {
     return tx("read run " + runId, c -> RunDetails.read(c, requireRun(c, runId), allMetadata));
+  }
+
+  /** One execution with its parameters, inputs, outputs, reuse link and latest metadata. */
+  public ExecutionDetail executionDetail(String executionId) {
+    return tx(
+        "read execution " + executionId,
+        c -> {
+          ExecutionRecord e = requireExecution(c, executionId);
+          return RunDetails.readOne(c, requireRun(c, e.runId()), e, false);
+        });
   }
 
   /**

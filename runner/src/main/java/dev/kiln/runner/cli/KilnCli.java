@@ -10,7 +10,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = KilnCli.Version.class,
     description = "Kiln: ML pipelines from valohai.yaml or a Java DSL, with lineage.",
-    subcommands = {EvalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LintCommand.class,
+      RunCommand.class,
+      ExecCommand.class,
+      ResumeCommand.class,
+      ShowCommand.class,
+      LineageCommand.class,
+      EvalCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class KilnCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -269,10 +269,7 @@ final class NodeInputs {
   }
 
   private ExecutionDetail detail(ExecutionRecord e) {
-    return store.runDetail(runId).executions().stream()
-        .filter(d -> d.execution().id().equals(e.id()))
-        .findFirst()
-        .orElseThrow();
+    return store.executionDetail(e.id());
   }
 
   private static boolean hasWildcard(String s) {

@@ -469,10 +469,7 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private ExecutionDetail detailOf(ExecutionRecord e) {
-    return store.runDetail(e.runId()).executions().stream()
-        .filter(d -> d.execution().id().equals(e.id()))
-        .findFirst()
-        .orElseThrow();
+    return store.executionDetail(e.id());
   }
 
   private Done failSafely(String executionId, String node, Throwable e) {
