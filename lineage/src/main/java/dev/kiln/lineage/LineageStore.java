@@ -509,6 +509,34 @@ public final class LineageStore implements AutoCloseable {
   // made
 
   /** Records the parameter values an execution runs with; each name once. */
+  /**
+   * Forgets the parameters, inputs and outputs an earlier attempt of a queued execution recorded,
+   * so a retry (or the re-run of an interrupted execution) records its own. Log lines and metadata
+   * are kept: they are the history of every attempt.
+   */
+  public void clearAttempt(String executionId) {
+    tx(
+        "clear the earlier attempt of execution " + executionId,
+        c -> {
+          ExecutionRecord execution = requireExecution(c, executionId);
+          if (execution.status() != ExecutionStatus.QUEUED
+              && execution.status() != ExecutionStatus.CREATED) {
+            throw new LineageStoreException(
+                IllegalTransitionException.where(execution)
+                    + ": only a queued execution's earlier attempt can be cleared; it is "
+                    + execution.status());
+          }
+          for (String table : List.of("parameters", "inputs", "outputs")) {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + table + " WHERE execution_id = ?")) {
+              ps.setString(1, executionId);
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
   public void recordParameters(String executionId, List<ParameterValue> parameters) {
     tx(
         "record parameters of execution " + executionId,

@@ -89,7 +89,8 @@ public record StoreConfig(
   /**
    * The JDBC URL the store connects to. The embedded database runs inside this JVM only
    * (AUTO_SERVER=FALSE) and H2's default file lock keeps a second process out with a clear error
-   * instead of corrupting the file; connections from the same JVM share it. WRITE_DELAY=0 writes
+   * instead of corrupting the file; connections from the same JVM share it. DB_CLOSE_ON_EXIT=FALSE leaves
+   * closing to Kiln, so a run stopped by a signal can still record that it stopped. WRITE_DELAY=0 writes
    * every commit to the file at once: H2 otherwise keeps up to 500 ms of commits in memory, and a
    * killed orchestrator would lose state changes it had already acted on (a test kills a writer to
    * prove it). It costs about 1 ms per commit.
@@ -100,7 +101,7 @@ public record StoreConfig(
     }
     String base = databaseBase().toString();
     checkArgument(!base.contains(";"), "KILN_HOME must not contain ';' (H2 cannot open %s)", base);
-    return "jdbc:h2:file:" + base + ";AUTO_SERVER=FALSE;WRITE_DELAY=0";
+    return "jdbc:h2:file:" + base + ";AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   /** The database for messages: a file, or the URL without any password in it. */

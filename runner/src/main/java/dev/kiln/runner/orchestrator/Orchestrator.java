@@ -372,6 +372,9 @@ public final class Orchestrator implements AutoCloseable {
     ExecutorKind kind = kindOf(node.step());
     Executor executor = executors.get(kind);
     try {
+      if (store.execution(executionId).attempt() > 0) {
+        store.clearAttempt(executionId);
+      }
       store.recordParameters(executionId, parameterRecords(node.step(), params));
       store.recordInputs(executionId, inputRecords(inputs));
       dir.placeInputs(inputs);
