@@ -18,7 +18,7 @@ class StoreConfigTest {
     assertThat(config.databaseFile()).isEqualTo(Path.of("/work/project/.kiln/db/kiln.mv.db"));
     assertThat(config.artifactsDir()).isEqualTo(Path.of("/work/project/.kiln/artifacts"));
     assertThat(config.effectiveJdbcUrl())
-        .isEqualTo("jdbc:h2:file:/work/project/.kiln/db/kiln;AUTO_SERVER=FALSE;WRITE_DELAY=0");
+        .isEqualTo("jdbc:h2:file:/work/project/.kiln/db/kiln;AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
     assertThat(config.poolSize()).isEqualTo(StoreConfig.DEFAULT_POOL_SIZE);
   }
 

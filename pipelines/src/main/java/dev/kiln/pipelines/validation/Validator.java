@@ -72,6 +72,12 @@ public final class Validator {
       Project project, Pipeline pipeline, Map<String, Set<String>> supplied) {
     List<Problem> found = new ArrayList<>();
     ModelPath base = ModelPath.pipeline(pipeline.name());
+    Map<String, Set<String>> fedByEdges = new HashMap<>();
+    for (Edge e : pipeline.edges()) {
+      if (e.target().kind() == PortKind.INPUT) {
+        fedByEdges.computeIfAbsent(e.target().node(), k -> new HashSet<>()).add(e.target().key());
+      }
+    }
     for (int i = 0; i < pipeline.nodes().size(); i++) {
       Node node = pipeline.nodes().get(i);
       ModelPath path = base.field("nodes").index(i);
@@ -91,11 +97,7 @@ public final class Validator {
         continue;
       }
       Set<String> fed = new HashSet<>(supplied.getOrDefault(node.name(), Set.of()));
-      for (Edge e : pipeline.edgesInto(node.name())) {
-        if (e.target().kind() == PortKind.INPUT) {
-          fed.add(e.target().key());
-        }
-      }
+      fed.addAll(fedByEdges.getOrDefault(node.name(), Set.of()));
       for (InputSpec in : step.get().inputs()) {
         if (!in.optional() && in.defaults().isEmpty() && !fed.contains(in.name())) {
           found.add(

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       LineageCommand.class,
       EvalCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KilnCli implements Runnable {
