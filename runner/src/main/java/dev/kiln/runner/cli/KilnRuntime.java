@@ -47,7 +47,12 @@ final class KilnRuntime implements AutoCloseable {
       int gpus = env.containsKey("KILN_GPUS") ? Integer.parseInt(env.get("KILN_GPUS")) : 0;
       Map<ExecutorKind, Executor> executors = new EnumMap<>(ExecutorKind.class);
       ClassLoader loader = KilnRuntime.class.getClassLoader();
-      executors.put(ExecutorKind.PROCESS, new ProcessExecutor(Map.of()));
+      // Commands like "kiln step train" find this Kiln first on the PATH (./kiln sets KILN_BIN_DIR).
+      Map<String, String> base = new java.util.HashMap<>();
+      if (env.containsKey("KILN_BIN_DIR")) {
+        base.put("PATH", env.get("KILN_BIN_DIR") + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
+      }
+      executors.put(ExecutorKind.PROCESS, new ProcessExecutor(base));
       executors.put(ExecutorKind.BEAM, new InProcessJavaExecutor(ExecutorKind.BEAM, loader, Map::of));
       executors.put(ExecutorKind.DJL, new InProcessJavaExecutor(ExecutorKind.DJL, loader, Map::of));
       Orchestrator orchestrator =
