@@ -42,7 +42,10 @@ public final class KilnCli implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          if (ex instanceof UserException) {
+          if (ex instanceof UserException
+              || ex instanceof dev.kiln.lineage.LineageStoreException
+              || ex instanceof dev.kiln.lineage.artifact.ArtifactStoreException) {
+            // Problems a user can act on: the message says what and where, no stack trace.
             commandLine.getErr().println("kiln: " + ex.getMessage());
           } else {
             commandLine.getErr().println("kiln: internal error: " + ex);
