@@ -147,7 +147,8 @@ public final class BeamEngine implements AutoCloseable {
     } catch (Exception e) {
       closeQuietly(mc);
       throw new IllegalStateException(
-          "cannot start the embedded Flink: " + e.getMessage()
+          "cannot start the embedded Flink: "
+              + e.getMessage()
               + " (set KILN_BEAM_RUNNER=direct to use the DirectRunner)",
           e);
     }

@@ -100,7 +100,11 @@ public record BeamSettings(Mode mode, Optional<String> flinkMaster, int parallel
     }
     if (mode == Mode.DIRECT) {
       throw new IllegalArgumentException(
-          FLINK_MASTER_ENV + " is set (" + master + ") but " + RUNNER_ENV
+          FLINK_MASTER_ENV
+              + " is set ("
+              + master
+              + ") but "
+              + RUNNER_ENV
               + " is direct; unset one of them");
     }
     try {

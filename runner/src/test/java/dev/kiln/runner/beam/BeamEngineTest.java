@@ -65,7 +65,9 @@ class BeamEngineTest {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
         if (!n.equals(PlainConverter.STATS_FILE)) {
-          m.put(n, com.google.common.hash.Hashing.sha256().hashBytes(Files.readAllBytes(p)).toString());
+          m.put(
+              n,
+              com.google.common.hash.Hashing.sha256().hashBytes(Files.readAllBytes(p)).toString());
         }
       }
     }
@@ -86,8 +88,7 @@ class BeamEngineTest {
             ExecutorKind.BEAM, getClass().getClassLoader(), engine::engineOptions);
     ExecutionResult r =
         executor.execute(
-            new ExecutionRequest(
-                "run-1", name, "convert", ConvertLabels.STEP, params, exec, dir),
+            new ExecutionRequest("run-1", name, "convert", ConvertLabels.STEP, params, exec, dir),
             new ExecutionListener() {
               @Override
               public void line(OutputLine line) {

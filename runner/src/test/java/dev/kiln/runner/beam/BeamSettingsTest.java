@@ -33,16 +33,14 @@ class BeamSettingsTest {
     assertThatThrownBy(() -> BeamSettings.fromEnvironment(Map.of("KILN_BEAM_RUNNER", "spark")))
         .hasMessage("KILN_BEAM_RUNNER is \"spark\"; expected direct or flink");
     assertThatThrownBy(() -> BeamSettings.fromEnvironment(Map.of("KILN_FLINK_MASTER", "host")))
-        .hasMessage(
-            "KILN_FLINK_MASTER \"host\" is not host:port (for example localhost:8081)");
+        .hasMessage("KILN_FLINK_MASTER \"host\" is not host:port (for example localhost:8081)");
     assertThatThrownBy(
             () ->
                 BeamSettings.fromEnvironment(
                     Map.of("KILN_BEAM_RUNNER", "direct", "KILN_FLINK_MASTER", "h:1")))
         .hasMessage(
             "KILN_FLINK_MASTER is set (h:1) but KILN_BEAM_RUNNER is direct; unset one of them");
-    assertThatThrownBy(
-            () -> BeamSettings.fromEnvironment(Map.of("KILN_BEAM_PARALLELISM", "zero")))
+    assertThatThrownBy(() -> BeamSettings.fromEnvironment(Map.of("KILN_BEAM_PARALLELISM", "zero")))
         .hasMessage("KILN_BEAM_PARALLELISM is \"zero\"; expected a whole number of at least 1");
   }
 
@@ -62,7 +60,8 @@ class BeamSettingsTest {
   void aClusterMasterIsPassedThrough() {
     try (BeamEngine e = new BeamEngine(BeamSettings.flinkCluster("10.1.2.3:8081", 4))) {
       assertThat(e.beamArgs())
-          .containsExactly("--runner=FlinkRunner", "--parallelism=4", "--flinkMaster=10.1.2.3:8081");
+          .containsExactly(
+              "--runner=FlinkRunner", "--parallelism=4", "--flinkMaster=10.1.2.3:8081");
       assertThat(e.clusterStarts()).isZero();
     }
   }

@@ -65,11 +65,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * stats.json} (same content except the elapsed time).
  *
  * <p>The driver reads the annotations (cheap: no image is opened) and removes duplicates, which
- * depend on input order. The pipeline then does, per image in parallel, split, validation and
- * shard choice ({@code AssignSplitAndValidate}); groups the metadata by shard ({@code
- * GroupByShard}); and per shard reads, checks and encodes the images and streams the records to
- * the file in input order ({@code WriteShards}). Only {@link ShardedTfRecordWriter.Assignment#KEY_HASH}
- * is supported: round-robin depends on record order, which a parallel run does not have.
+ * depend on input order. The pipeline then does, per image in parallel, split, validation and shard
+ * choice ({@code AssignSplitAndValidate}); groups the metadata by shard ({@code GroupByShard}); and
+ * per shard reads, checks and encodes the images and streams the records to the file in input order
+ * ({@code WriteShards}). Only {@link ShardedTfRecordWriter.Assignment#KEY_HASH} is supported:
+ * round-robin depends on record order, which a parallel run does not have.
  */
 public final class BeamConverter {
   private BeamConverter() {}
@@ -101,8 +101,7 @@ public final class BeamConverter {
    * @throws IOException when the job fails, with the runner's cause
    */
   public static ConversionStats convert(
-      ConvertOptions options, List<String> beamArgs, ProgressListener listener)
-      throws IOException {
+      ConvertOptions options, List<String> beamArgs, ProgressListener listener) throws IOException {
     return convert(options, beamArgs, listener, POLL_MILLIS);
   }
 
@@ -153,7 +152,11 @@ public final class BeamConverter {
     try {
       Pipeline p = build(options, beamArgs, classes, work, folder);
       long duplicates = total - work.size();
-      runAndWait(p, folder, pollMillis, done -> listener.progress(Math.min(total, done + duplicates), total));
+      runAndWait(
+          p,
+          folder,
+          pollMillis,
+          done -> listener.progress(Math.min(total, done + duplicates), total));
       listener.progress(total, total);
       report = readReport(folder);
     } finally {
@@ -202,7 +205,8 @@ public final class BeamConverter {
         Comparator.comparingLong(ReportEntry.Rejected::index)
             .thenComparingInt(ReportEntry.Rejected::seq));
     try (BufferedWriter w =
-        Files.newBufferedWriter(out.resolve(PlainConverter.REJECTED_FILE), StandardCharsets.UTF_8)) {
+        Files.newBufferedWriter(
+            out.resolve(PlainConverter.REJECTED_FILE), StandardCharsets.UTF_8)) {
       for (ReportEntry.Rejected r : rejections) {
         w.write(r.rejection().toJsonLine());
         w.write('\n');
@@ -235,7 +239,10 @@ public final class BeamConverter {
       WorkFolder folder) {
     PipelineOptions po;
     try {
-      po = PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new)).withValidation().create();
+      po =
+          PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+              .withValidation()
+              .create();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "bad Beam pipeline arguments " + beamArgs + ": " + e.getMessage(), e);
@@ -244,7 +251,8 @@ public final class BeamConverter {
     Pipeline p = Pipeline.create(po);
     var routedCoder =
         KvCoder.of(
-            KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()), SerializableCoder.of(WorkItem.class));
+            KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()),
+            SerializableCoder.of(WorkItem.class));
     var reportCoder = SerializableCoder.of(ReportEntry.class);
 
     PCollection<WorkItem> items =
@@ -254,11 +262,7 @@ public final class BeamConverter {
             "AssignSplitAndValidate",
             ParDo.of(
                     new ConvertFns.AssignFn(
-                        options.splitter(),
-                        classes,
-                        options.boxPolicy(),
-                        options.shards(),
-                        folder))
+                        options.splitter(), classes, options.boxPolicy(), options.shards(), folder))
                 .withOutputTags(ConvertFns.ROUTED, TupleTagList.of(ConvertFns.REPORT)));
     PCollection<KV<KV<String, Integer>, WorkItem>> routed =
         assigned.get(ConvertFns.ROUTED).setCoder(routedCoder);
@@ -279,7 +283,9 @@ public final class BeamConverter {
     PCollectionList.of(early)
         .and(shardReports)
         .apply("CollectReport", Flatten.pCollections())
-        .apply("KeyReport", WithKeys.<Integer, ReportEntry>of(0).withKeyType(TypeDescriptors.integers()))
+        .apply(
+            "KeyReport",
+            WithKeys.<Integer, ReportEntry>of(0).withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), reportCoder))
         .apply("GroupReport", GroupByKey.create())
         .apply("WriteReport", ParDo.of(new ConvertFns.WriteReportFn(folder)));

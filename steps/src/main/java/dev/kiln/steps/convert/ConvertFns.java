@@ -99,7 +99,8 @@ final class ConvertFns {
       LabeledImage image = item.image();
       Optional<String> split = splitter.assign(image);
       if (split.isEmpty()) {
-        out.get(REPORT).output(new ReportEntry.Rejected(item.index(), 0, splitter.unassigned(image)));
+        out.get(REPORT)
+            .output(new ReportEntry.Rejected(item.index(), 0, splitter.unassigned(image)));
         rejectedImages.inc();
         progress.add(1);
         return;
@@ -162,8 +163,7 @@ final class ConvertFns {
 
     @ProcessElement
     public void process(
-        @Element KV<KV<String, Integer>, Iterable<WorkItem>> group,
-        OutputReceiver<ReportEntry> out)
+        @Element KV<KV<String, Integer>, Iterable<WorkItem>> group, OutputReceiver<ReportEntry> out)
         throws IOException {
       String split = group.getKey().getKey();
       int shard = group.getKey().getValue();
@@ -171,8 +171,7 @@ final class ConvertFns {
       group.getValue().forEach(items::add);
       items.sort(Comparator.comparingLong(WorkItem::index));
 
-      String prefix =
-          declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
+      String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
       String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
       Path dir = Path.of(outputDir);
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".inprogress");
@@ -212,7 +211,10 @@ final class ConvertFns {
         Files.deleteIfExists(tmp);
       } else {
         Files.move(
-            tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp,
+            dir.resolve(name),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
       }
       progress.flush();
       out.output(new ReportEntry.ShardWritten(split, name, records, bytes, perClass, clipped));
@@ -237,7 +239,10 @@ final class ConvertFns {
         oos.writeObject(entries);
       }
       Files.move(
-          tmp, folder.report(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          tmp,
+          folder.report(),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     }
   }
 }

@@ -99,8 +99,8 @@ final class WorkFolder implements Serializable {
   }
 
   /**
-   * Checks for a cancel request at most every half second; throws so that the runner fails the
-   * job, which is how a driver cancels a job it cannot reach through a runner API.
+   * Checks for a cancel request at most every half second; throws so that the runner fails the job,
+   * which is how a driver cancels a job it cannot reach through a runner API.
    */
   static final class CancelCheck {
     private final WorkFolder folder;

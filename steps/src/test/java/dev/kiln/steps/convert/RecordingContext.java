@@ -17,9 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
- * A {@link StepContext} over a folder laid out like an execution ({@code inputs/<name>/},
- * {@code outputs/}), with the step's parameter defaults, that records what the step reports.
- * Other modules' tests may use it as a pattern; the runner has the real one.
+ * A {@link StepContext} over a folder laid out like an execution ({@code inputs/<name>/}, {@code
+ * outputs/}), with the step's parameter defaults, that records what the step reports. Other
+ * modules' tests may use it as a pattern; the runner has the real one.
  */
 final class RecordingContext implements StepContext {
   final Path root;

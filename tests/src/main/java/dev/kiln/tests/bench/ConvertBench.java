@@ -26,16 +26,18 @@ import java.util.stream.Stream;
  * writer's time at the same cache state, and the process's peak RSS during the phase.
  *
  * <p>Usage: {@code ConvertBench [--images N] [--size PIXELS] [--shards N] [--parallelism N] [--work
- * DIR]}. The dataset is kept in {@code DIR/data} between runs.
+ * DIR] [--engines plain,direct,flink]}. The dataset is kept in {@code DIR/data} between runs.
  */
 public final class ConvertBench {
   private ConvertBench() {}
 
   /** Settings of one benchmark run. */
-  record Settings(int images, int size, int shards, int parallelism, Path work) {}
+  record Settings(
+      int images, int size, int shards, int parallelism, Path work, List<String> engines) {}
 
   /** One measured phase. */
-  record Row(String engine, String cache, double seconds, long records, long bytes, long peakRssKb) {
+  record Row(
+      String engine, String cache, double seconds, long records, long bytes, long peakRssKb) {
     double recordsPerSecond() {
       return records / seconds;
     }
@@ -57,6 +59,7 @@ public final class ConvertBench {
     int shards = 4;
     int parallelism = Runtime.getRuntime().availableProcessors();
     Path work = Path.of("target/convert-bench");
+    List<String> engines = List.of("plain", "direct", "flink");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (i + 1 >= args.length) {
@@ -69,12 +72,15 @@ public final class ConvertBench {
         case "--shards" -> shards = Integer.parseInt(v);
         case "--parallelism" -> parallelism = Integer.parseInt(v);
         case "--work" -> work = Path.of(v);
+        case "--engines" -> engines = List.of(v.split(","));
         default ->
             throw new IllegalArgumentException(
-                "unknown option " + a + " (known: --images --size --shards --parallelism --work)");
+                "unknown option "
+                    + a
+                    + " (known: --images --size --shards --parallelism --work --engines)");
       }
     }
-    return new Settings(images, size, shards, parallelism, work.toAbsolutePath());
+    return new Settings(images, size, shards, parallelism, work.toAbsolutePath(), engines);
   }
 
   static List<Row> run(Settings s, PrintStream log) throws Exception {
@@ -90,32 +96,38 @@ public final class ConvertBench {
     log.printf("dataset: %d images, %.1f MB of images%n", s.images(), datasetBytes(data) / 1e6);
     List<Row> rows = new ArrayList<>();
     Path out = s.work().resolve("out");
-    for (String cache : List.of("cold", "warm")) {
-      rows.add(measure("plain", cache, s, data, out, o -> PlainConverter.convert(o)));
-    }
-    try (BeamEngine direct = new BeamEngine(BeamSettings.direct(s.parallelism()))) {
+    if (s.engines().contains("plain")) {
       for (String cache : List.of("cold", "warm")) {
-        rows.add(
-            measure(
-                "beam-direct",
-                cache,
-                s,
-                data,
-                out,
-                o -> BeamConverter.convert(o, direct.beamArgs(), progress(log))));
+        rows.add(measure("plain", cache, s, data, out, o -> PlainConverter.convert(o)));
       }
     }
-    try (BeamEngine flink = new BeamEngine(BeamSettings.embeddedFlink(s.parallelism()))) {
-      // The first job also starts the embedded Flink, as the first Beam step of a run does.
-      for (String cache : List.of("cold (+ Flink start)", "cold", "warm")) {
-        rows.add(
-            measure(
-                "beam-flink",
-                cache,
-                s,
-                data,
-                out,
-                o -> BeamConverter.convert(o, flink.beamArgs(), progress(log))));
+    if (s.engines().contains("direct")) {
+      try (BeamEngine direct = new BeamEngine(BeamSettings.direct(s.parallelism()))) {
+        for (String cache : List.of("cold", "warm")) {
+          rows.add(
+              measure(
+                  "beam-direct",
+                  cache,
+                  s,
+                  data,
+                  out,
+                  o -> BeamConverter.convert(o, direct.beamArgs(), progress(log))));
+        }
+      }
+    }
+    if (s.engines().contains("flink")) {
+      try (BeamEngine flink = new BeamEngine(BeamSettings.embeddedFlink(s.parallelism()))) {
+        // The first job also starts the embedded Flink, as the first Beam step of a run does.
+        for (String cache : List.of("cold (+ Flink start)", "cold", "warm")) {
+          rows.add(
+              measure(
+                  "beam-flink",
+                  cache,
+                  s,
+                  data,
+                  out,
+                  o -> BeamConverter.convert(o, flink.beamArgs(), progress(log))));
+        }
       }
     }
     return rows;
@@ -131,8 +143,7 @@ public final class ConvertBench {
   }
 
   private static Row measure(
-      String engine, String cache, Settings s, Path data, Path out, Conversion c)
-      throws Exception {
+      String engine, String cache, Settings s, Path data, Path out, Conversion c) throws Exception {
     deleteTree(out);
     if (cache.startsWith("cold")) {
       evict(data);
@@ -143,7 +154,11 @@ public final class ConvertBench {
     long t0 = System.nanoTime();
     ConversionStats stats =
         c.convert(
-            ConvertOptions.builder().setInput(data).setOutputDir(out).optShards(s.shards()).build());
+            ConvertOptions.builder()
+                .setInput(data)
+                .setOutputDir(out)
+                .optShards(s.shards())
+                .build());
     double seconds = (System.nanoTime() - t0) / 1e9;
     Row r =
         new Row(engine, cache, seconds, stats.examplesWritten(), stats.bytesWritten(), peakRssKb());
@@ -176,7 +191,8 @@ public final class ConvertBench {
             s.shards(),
             s.parallelism(),
             Runtime.getRuntime().maxMemory() / (1024 * 1024)));
-    sb.append("| engine | page cache | time (s) | records/s | MB/s | time / plain | peak RSS (MB) |\n");
+    sb.append(
+        "| engine | page cache | time (s) | records/s | MB/s | time / plain | peak RSS (MB) |\n");
     sb.append("|---|---|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       String plainCache = r.cache().startsWith("cold") ? "cold" : "warm";

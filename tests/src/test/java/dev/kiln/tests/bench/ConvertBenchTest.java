@@ -19,8 +19,18 @@ class ConvertBenchTest {
   void measuresEveryEngineOnTheSameRecords() throws Exception {
     ConvertBench.Settings s =
         ConvertBench.parse(
-            new String[] {"--images", "24", "--size", "64", "--shards", "2", "--parallelism", "2",
-              "--work", dir.toString()});
+            new String[] {
+              "--images",
+              "24",
+              "--size",
+              "64",
+              "--shards",
+              "2",
+              "--parallelism",
+              "2",
+              "--work",
+              dir.toString()
+            });
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<ConvertBench.Row> rows =
         ConvertBench.run(s, new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -47,6 +57,8 @@ class ConvertBenchTest {
   @Test
   void unknownOptionsAreNamed() {
     assertThatThrownBy(() -> ConvertBench.parse(new String[] {"--imgs", "3"}))
-        .hasMessage("unknown option --imgs (known: --images --size --shards --parallelism --work)");
+        .hasMessage(
+            "unknown option --imgs (known: --images --size --shards --parallelism --work"
+                + " --engines)");
   }
 }
