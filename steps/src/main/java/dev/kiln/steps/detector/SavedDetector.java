@@ -116,6 +116,14 @@ public final class SavedDetector {
 
   /** Loads a model folder; parameters land in {@code manager}. */
   public static Loaded load(Path dir, NDManager manager) throws IOException {
+    return load(dir, manager, 0);
+  }
+
+  /**
+   * Loads a model folder for another input size ({@code size <= 0}: the saved one); the
+   * parameters of a fully convolutional network do not depend on it.
+   */
+  public static Loaded load(Path dir, NDManager manager, int size) throws IOException {
     Path metaFile = dir.resolve(META);
     if (!Files.isRegularFile(metaFile)) {
       throw new IllegalArgumentException(dir + " is not a Kiln detector folder: no " + META);
@@ -128,6 +136,9 @@ public final class SavedDetector {
     String name = meta.path("cfg").asText("model");
     DarknetCfg cfg = DarknetCfg.read(dir.resolve(CFG));
     cfg = new DarknetCfg(name, cfg.width(), cfg.height(), cfg.channels(), cfg.layers());
+    if (size > 0) {
+      cfg = cfg.withSize(size);
+    }
     DarknetNetwork network = new DarknetNetwork(cfg);
     network.initialize(manager, DataType.FLOAT32, network.inputShape(1));
     try (InputStream raw = Files.newInputStream(dir.resolve(PARAMS));
