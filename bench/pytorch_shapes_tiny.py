@@ -58,15 +58,26 @@ def main():
         target = torch.randn_like(net(x))
     loss_fn = nn.MSELoss()
 
+    phase = [0.0, 0.0, 0.0]  # forward+loss, backward, optimiser (zero_grad included)
+
     def step():
+        a = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(net(x), target)
+        value = loss.item()
+        b = time.perf_counter()
         loss.backward()
+        c = time.perf_counter()
         opt.step()
-        return loss.item()
+        d = time.perf_counter()
+        phase[0] += b - a
+        phase[1] += c - b
+        phase[2] += d - c
+        return value
 
     for _ in range(a.warmup):
         step()
+    phase[:] = [0.0, 0.0, 0.0]
     t0 = time.perf_counter()
     for _ in range(a.steps):
         loss = step()
@@ -78,6 +89,9 @@ def main():
         "seconds": round(secs, 3),
         "images_per_sec": round(a.batch * a.steps / secs, 2),
         "loss": round(loss, 4),
+        "ms_per_step": {"forward": round(phase[0] * 1000 / a.steps, 2),
+                        "backward": round(phase[1] * 1000 / a.steps, 2),
+                        "optimizer": round(phase[2] * 1000 / a.steps, 2)},
         "load_average": [round(v, 2) for v in os.getloadavg()],
     }))
 

@@ -53,19 +53,33 @@ public final class ThroughputBench {
         Loss l2 = Loss.l2Loss();
         float loss = 0;
         long t0 = 0;
+        long[] phase = new long[4]; // forward+loss, backward, optimiser, gradient clean-up
         for (int i = 0; i < warmup + steps; i++) {
           if (i == warmup) {
             t0 = System.nanoTime();
           }
           try (NDManager sub = m.newSubManager()) {
             NDArray x = sub.create(data, net.inputShape(batch));
+            long a = System.nanoTime();
+            long b;
+            long c;
             try (GradientCollector gc = trainer.newGradientCollector()) {
               NDList out = trainer.forward(new NDList(x));
               NDArray value = l2.evaluate(new NDList(target), out);
               loss = value.getFloat();
+              b = System.nanoTime();
               gc.backward(value);
+              c = System.nanoTime();
             }
+            long d = System.nanoTime();
             trainer.step();
+            long e = System.nanoTime();
+            if (i >= warmup) {
+              phase[0] += b - a;
+              phase[1] += c - b;
+              phase[2] += e - d;
+              phase[3] += d - c;
+            }
           }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -81,6 +95,9 @@ public final class ThroughputBench {
         r.put("seconds", Math.round(secs * 1000) / 1000.0);
         r.put("images_per_sec", Math.round(batch * steps / secs * 100) / 100.0);
         r.put("loss", Math.round(loss * 10000) / 10000.0);
+        r.put("ms_per_step", Map.of(
+            "forward", phase[0] / 1e6 / steps, "backward", phase[1] / 1e6 / steps,
+            "optimizer", phase[2] / 1e6 / steps, "collector_close", phase[3] / 1e6 / steps));
         r.put("load_average",
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.out.println(new ObjectMapper().writeValueAsString(r));
