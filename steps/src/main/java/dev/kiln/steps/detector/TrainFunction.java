@@ -28,7 +28,7 @@ import java.util.Random;
 
 /**
  * The {@code train} step: trains the YOLO detector on TFRecord shards with Adam (linear warm-up,
- * cosine decay), random-scale and flip augmentation, evaluates COCO AP on the test split every
+ * flat, then cosine decay), random-scale and flip augmentation, evaluates COCO AP on the test split every
  * {@code train_steps_per_eval} steps and at the end, and writes the checkpoint with the best AP to
  * {@code outputs/model/}.
  */
@@ -216,9 +216,14 @@ public final class TrainFunction implements StepFunction {
     return value;
   }
 
+  /** The share of the run after warm-up that keeps the full learning rate. */
+  static final float FLAT = 0.5f;
+
   /**
-   * Linear warm-up from a tenth of {@code lr}, then cosine decay to a twentieth, at the pace of
-   * the steps or of {@code timeFraction} (the share of the time limit used), whichever is ahead.
+   * Linear warm-up from a tenth of {@code lr}, the full rate for the first half of the run, then
+   * cosine decay to a twentieth, at the pace of the steps or of {@code timeFraction} (the share of
+   * the time limit used), whichever is ahead. On a busy machine a time-limited run makes few steps;
+   * holding the rate first keeps them useful, and the decay still anneals the last ones.
    */
   static Tracker schedule(
       float lr, int warmup, int total, java.util.function.DoubleSupplier timeFraction) {
@@ -228,6 +233,8 @@ public final class TrainFunction implements StepFunction {
       }
       float p = Math.min(1f, (float) (step - warmup) / Math.max(1, total - warmup));
       p = (float) Math.min(1.0, Math.max(p, timeFraction.getAsDouble()));
+      // flat for the first half (fast learning while it pays), then the cosine over the rest
+      p = Math.max(0f, (p - FLAT) / (1f - FLAT));
       return (float) (lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * p))));
     };
   }

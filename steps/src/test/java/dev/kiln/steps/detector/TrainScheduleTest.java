@@ -13,15 +13,16 @@ class TrainScheduleTest {
     assertThat(t.getNewValue(0)).isCloseTo(0.001f, within(1e-7f));
     assertThat(t.getNewValue(5)).isCloseTo(0.0055f, within(1e-7f));
     assertThat(t.getNewValue(10)).isCloseTo(0.01f, within(1e-7f));
-    // half way through the decay: lr * (0.05 + 0.95 / 2)
-    assertThat(t.getNewValue(60)).isCloseTo(0.00525f, within(1e-6f));
+    // flat for the first half after warm-up, then cosine: half way through it, lr * (0.05 + 0.95/2)
+    assertThat(t.getNewValue(60)).isCloseTo(0.01f, within(1e-7f));
+    assertThat(t.getNewValue(85)).isCloseTo(0.00525f, within(1e-6f));
     assertThat(t.getNewValue(110)).isCloseTo(0.0005f, within(1e-7f));
     assertThat(t.getNewValue(500)).isCloseTo(0.0005f, within(1e-7f));
   }
 
   @Test
   void followsTheClockWhenTheTimeLimitIsAhead() {
-    double[] used = {0.5};
+    double[] used = {0.75};
     Tracker t = TrainFunction.schedule(0.01f, 10, 100_000, () -> used[0]);
     assertThat(t.getNewValue(20)).isCloseTo(0.00525f, within(1e-6f));
     used[0] = 1.2;
