@@ -8,6 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=${1:-3}; steps=${2:-40}; batch=${3:-16}; size=${4:-128}
 python=${PYTHON:-/usr/bin/python3}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # both sides alike; see docs/benchmarks.md
 cp="$here/runner/target/kiln-runner.jar:$here/runner/target/lib/*"
 for i in $(seq "$rounds"); do
   java -Dai.djl.offline=true ${DJL_OPTS:-} -cp "$cp" dev.kiln.steps.detector.ThroughputBench \

@@ -182,6 +182,10 @@ public final class DjlWorkerExecutor implements Executor {
               request.directory().environment(
                   request.executionId(), request.runId(), request.nodeName(),
                   request.repositoryDir()));
+      // libtorch's OpenMP threads spin while they wait by default; on a machine shared with other
+      // work that starves them (measured: 3.5 instead of 25 images/s at load 11, see
+      // docs/benchmarks.md). Passive waiting costs little when the machine is idle.
+      pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
       process = pb.start();
       process.getOutputStream().close();
     } catch (IOException e) {

@@ -82,7 +82,8 @@ class DjlWorkerExecutorTest {
     assertThat(metadata.get(0).get("loss").asDouble()).isEqualTo(0.25);
     assertThat(metadata.get(0).has("_time")).isTrue();
     assertThat(Files.readString(r.directory().outputsDir().resolve("echo.txt")))
-        .isEqualTo("world x3 offline=true in=A");
+        .isEqualTo("world x3 offline=true in=A omp="
+            + System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"));
   }
 
   @Test

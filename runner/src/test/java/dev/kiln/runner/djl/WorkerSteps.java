@@ -21,7 +21,8 @@ final class WorkerSteps {
       context.logMetrics(Map.of("step", count, "loss", 0.25));
       Files.writeString(context.outputDir().resolve("echo.txt"),
           message + " x" + count + " offline=" + System.getProperty("ai.djl.offline")
-              + " in=" + Files.readString(context.inputDir("data").resolve("a.txt")));
+              + " in=" + Files.readString(context.inputDir("data").resolve("a.txt"))
+              + " omp=" + System.getenv("OMP_WAIT_POLICY"));
     }
   }
 

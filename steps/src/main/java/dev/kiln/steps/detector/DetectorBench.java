@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * docs/benchmarks.md} for the command and the numbers measured.
  *
  * <p>Usage: {@code DetectorBench WORK_DIR [IMAGES=1000] [SIZE=128] [SECONDS=240] [BATCH=16]
- * [LR=0.002] [MAX_STEPS=0]}.
+ * [LR=0.004] [MAX_STEPS=0]}.
  */
 public final class DetectorBench {
   private DetectorBench() {}
@@ -29,7 +29,7 @@ public final class DetectorBench {
     if (args.length < 1) {
       System.err.println(
           "usage: DetectorBench WORK_DIR [IMAGES=1000] [SIZE=128] [SECONDS=240] [BATCH=16]"
-              + " [LR=0.002] [MAX_STEPS=0]");
+              + " [LR=0.004] [MAX_STEPS=0]");
       System.exit(2);
     }
     Path work = Path.of(args[0]);
@@ -37,7 +37,7 @@ public final class DetectorBench {
     int size = args.length > 2 ? Integer.parseInt(args[2]) : 128;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 240;
     int batch = args.length > 4 ? Integer.parseInt(args[4]) : 16;
-    double lr = args.length > 5 ? Double.parseDouble(args[5]) : 0.002;
+    double lr = args.length > 5 ? Double.parseDouble(args[5]) : 0.004;
     int maxSteps = args.length > 6 ? Integer.parseInt(args[6]) : 0;
     if (Files.exists(work)) {
       throw new IllegalArgumentException(work + " exists; give a new folder");
