@@ -44,7 +44,8 @@ final class KilnRuntime implements AutoCloseable {
               : env.containsKey("KILN_CPU_SLOTS")
                   ? Integer.parseInt(env.get("KILN_CPU_SLOTS"))
                   : Math.max(1, Runtime.getRuntime().availableProcessors());
-      int gpus = dev.kiln.runner.djl.DjlWorkerExecutor.gpuCount(env, Path.of("/dev"));
+      int gpus = dev.kiln.runner.djl.DjlWorkerExecutor.gpuCount(
+              env, Path.of("/dev"), System.getProperty("java.class.path"));
       Map<ExecutorKind, Executor> executors = new EnumMap<>(ExecutorKind.class);
       ClassLoader loader = KilnRuntime.class.getClassLoader();
       // Commands like "kiln step train" find this Kiln first on the PATH (./kiln sets KILN_BIN_DIR).

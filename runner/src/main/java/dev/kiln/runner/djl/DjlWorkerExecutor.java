@@ -90,10 +90,12 @@ public final class DjlWorkerExecutor implements Executor {
   }
 
   /**
-   * GPUs the machine has: {@code KILN_GPUS} when set, else the NVIDIA device files {@code
-   * /dev/nvidia0..N} (counting them does not load CUDA into the orchestrator).
+   * GPUs the DJL steps can use: {@code KILN_GPUS} when set; else none when the class path holds
+   * only a CPU build of the PyTorch native library (no {@code pytorch-native-cu*} jar: a GPU would
+   * be unusable, and the slot would record a device the step never used); else the NVIDIA device
+   * files {@code /dev/nvidia0..N} (counting them does not load CUDA into the orchestrator).
    */
-  public static int gpuCount(Map<String, String> env, Path dev) {
+  public static int gpuCount(Map<String, String> env, Path dev, String classpath) {
     String configured = env.get("KILN_GPUS");
     if (configured != null && !configured.isBlank()) {
       try {
@@ -107,7 +109,7 @@ public final class DjlWorkerExecutor implements Executor {
             "KILN_GPUS must be a whole number of GPUs (0 or more), was \"" + configured + "\"");
       }
     }
-    if (!Files.isDirectory(dev)) {
+    if (!classpath.contains("pytorch-native-cu") || !Files.isDirectory(dev)) {
       return 0;
     }
     try (Stream<Path> s = Files.list(dev)) {

@@ -193,11 +193,15 @@ class DjlWorkerExecutorTest {
     Files.createFile(dev.resolve("nvidia1"));
     Files.createFile(dev.resolve("nvidiactl"));
     Files.createFile(dev.resolve("nvidia-uvm"));
-    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dev)).isEqualTo(2);
-    assertThat(DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "0"), dev)).isZero();
-    assertThat(DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "3"), dev)).isEqualTo(3);
-    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dir.resolve("none"))).isZero();
-    assertThatThrownBy(() -> DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "two"), dev))
+    String cuda = "lib/api.jar:lib/pytorch-native-cu124-2.7.1-linux-x86_64.jar";
+    String cpu = "lib/api.jar:lib/pytorch-native-cpu-2.7.1-linux-x86_64.jar";
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dev, cuda)).isEqualTo(2);
+    // a CPU-only native library cannot use the GPUs: no slots, so nothing records a GPU
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dev, cpu)).isZero();
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "0"), dev, cuda)).isZero();
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "3"), dev, cpu)).isEqualTo(3);
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dir.resolve("none"), cuda)).isZero();
+    assertThatThrownBy(() -> DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "two"), dev, cpu))
         .hasMessage("KILN_GPUS must be a whole number of GPUs (0 or more), was \"two\"");
     GpuSlots slots = new GpuSlots(2);
     assertThat(slots.acquire()).hasValue(0);
