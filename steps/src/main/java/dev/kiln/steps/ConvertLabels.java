@@ -48,6 +48,13 @@ public final class ConvertLabels {
                   "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv"))
           .addParameter(Params.real("test_ratio", 0.2, 0.0, 1.0, "share of images for test/"))
           .addParameter(Params.integer("seed", 42, "seed of the train/test split"))
+          .addParameter(
+              Params.choice(
+                  "split",
+                  "auto",
+                  "auto: the source's split tags (folders, columns), else test_ratio by seed;"
+                      + " tags: tags only; ratio: test_ratio by seed, ignoring tags",
+                  "auto", "tags", "ratio"))
           .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
           .addParameter(
               Params.choice(
