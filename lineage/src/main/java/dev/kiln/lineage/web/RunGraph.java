@@ -20,10 +20,9 @@ import java.util.Set;
  * them. The store keeps no edges; they are derived from each input's producing execution, which is
  * what the data actually carried, and labelled with the input names and file names.
  *
- * @param lastEventId the newest audit event read before the snapshot, for a live view to poll
- *     after; null for a finished run, which does not change
+ * @param finished true when the run can no longer change, so a live view stops polling
  */
-public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, Long lastEventId) {
+public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, boolean finished) {
   public RunGraph {
     Objects.requireNonNull(run, "run");
     nodes = List.copyOf(nodes);
@@ -56,7 +55,7 @@ public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, Long l
   private static final int MAX_FILES_IN_LABEL = 3;
 
   /** Builds the graph of a run detail; inputs produced outside the run draw no edge. */
-  static RunGraph of(RunDetail detail, Long lastEventId) {
+  static RunGraph of(RunDetail detail) {
     Set<String> inRun = new HashSet<>();
     for (ExecutionDetail e : detail.executions()) {
       inRun.add(e.execution().id());
@@ -95,7 +94,7 @@ public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, Long l
       }
       byProducer.forEach((producer, inputs) -> edges.add(new Edge(producer, x.id(), label(inputs))));
     }
-    return new RunGraph(detail.run(), nodes, edges, lastEventId);
+    return new RunGraph(detail.run(), nodes, edges, detail.run().status().isFinished());
   }
 
   private static String label(Map<String, List<String>> inputs) {
