@@ -125,6 +125,8 @@ class ViewerBrowserIT {
     WebElement canvas = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("canvas#metadata-chart[data-drawn='true']")));
     assertThat(canvas.getDomAttribute("data-points")).isEqualTo("10");
     assertThat(paintedPixels("metadata-chart")).isGreaterThan(500);
+    Files.createDirectories(Path.of("target"));
+    Files.write(Path.of("target", "viewer-node-panel.png"), driver.getScreenshotAs(OutputType.BYTES));
     new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("chart-x"))).selectByValue("epoch");
     assertThat(driver.findElement(By.id("metadata-chart")).getDomAttribute("data-points")).isEqualTo("10");
     WebElement logBox = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log span.line")));
