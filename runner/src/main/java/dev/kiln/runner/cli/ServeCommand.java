@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code kiln serve [--port 8080] [--bind 127.0.0.1] [--token T]}: the viewer and REST API. */
 @Command(
     name = "serve",
+    mixinStandardHelpOptions = true,
     description = {
       "Serve the web lineage viewer and its JSON API (under /api) until stopped with Ctrl-C.",
       "With the embedded store, runs started meanwhile by another process are not visible until",
