@@ -18,12 +18,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = {
-      "Serve the web lineage viewer and its JSON API (under /api) until stopped with Ctrl-C.",
-      "With the embedded store, runs started meanwhile by another process are not visible until",
-      "the server stops (H2 admits one process); set KILN_DB_URL to a PostgreSQL store for a live",
-      "view."
-    })
+    description =
+        "Serve the web lineage viewer and its JSON API (under /api) until stopped with Ctrl-C."
+            + " With the embedded store, runs that another process starts meanwhile are not"
+            + " visible until the server stops (H2 admits one process); set KILN_DB_URL to a"
+            + " PostgreSQL store for a live view.")
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -29,7 +29,8 @@ class ServeCommandTest {
     assertThat(out.toString())
         .contains("--port=<port>")
         .contains("(default 8080)")
-        .contains("(default 127.0.0.1: this machine only)")
+        .contains("(default 127.0.0.1: this machine")
+        .contains("--token=<token>")
         .contains("X-Kiln-Token");
   }
 }
