@@ -2,10 +2,22 @@ package dev.kiln.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.lineage.LineageStore;
+import dev.kiln.lineage.StoreConfig;
+import dev.kiln.lineage.model.ExecutionRecord;
+import dev.kiln.lineage.model.LogStream;
+import dev.kiln.lineage.model.NewExecution;
+import dev.kiln.lineage.model.NewLogLine;
+import dev.kiln.lineage.model.NewRun;
+import dev.kiln.lineage.model.RunEvent;
+import dev.kiln.lineage.model.RunRecord;
+import dev.kiln.lineage.web.LineageServer;
+import dev.kiln.lineage.web.WebConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The viewer in headless Chromium: a small pipeline runs through {@code ./kiln run}, {@code ./kiln
  * serve} serves its store, and the test clicks through the run, a node (chart, log, image
- * preview), an artifact's lineage and a comparison, as a user would.
+ * preview), an artifact's lineage and a comparison, as a user would; and a run written while the
+ * page is open (an in-process server) updates live.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ViewerBrowserIT {
@@ -189,6 +202,46 @@ class ViewerBrowserIT {
     loss.click();
     assertThat(driver.findElement(By.cssSelector("#comparison tbody tr td")).getText()).isEqualTo("fit");
     assertThat(driver.findElement(By.cssSelector("#comparison tbody tr")).getText()).contains("10");
+  }
+
+  @Test
+  void aRunningRunUpdatesLive() throws Exception {
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(dir.resolve("live-home")));
+        LineageServer live = LineageServer.start(store, new WebConfig("127.0.0.1", 0, null))) {
+      RunRecord run = store.createRun(NewRun.of("live"));
+      store.transitionRun(run.id(), RunEvent.START);
+      String name = "<b>first</b>";
+      ExecutionRecord first = store.createExecution(NewExecution.of(run.id(), name, "step"));
+      store.queue(first.id());
+      store.start(first.id(), "process", "cpu");
+      store.appendLogs(first.id(), List.of(new NewLogLine(LogStream.STDOUT, Instant.now(), "step 1")));
+
+      driver.get(live.baseUrl() + "/#/run/" + run.id() + "/node/" + first.id());
+      wait.until(ExpectedConditions.textToBe(By.id("node-title"), name));
+      assertThat(driver.findElement(By.cssSelector("svg g.exec-node text")).getText()).isEqualTo(name);
+      assertThat(driver.findElements(By.cssSelector("svg g.exec-node b, #node-title b"))).isEmpty();
+      assertThat(driver.findElement(By.cssSelector("svg g.exec-node rect")).getDomAttribute("class")).isEqualTo("s-RUNNING");
+      assertThat(driver.findElement(By.id("stop-run")).isDisplayed()).isTrue();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "step 1"));
+
+      // the log tails while the node runs
+      store.appendLogs(first.id(), List.of(new NewLogLine(LogStream.STDERR, Instant.now(), "step 2 <script>x=1</script>")));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "step 2 <script>x=1</script>"));
+
+      // status colours change, and a node that appears is drawn
+      store.succeed(first.id(), 0);
+      ExecutionRecord second = store.createExecution(NewExecution.of(run.id(), "second", "step"));
+      store.queue(second.id());
+      wait.until(d -> d.findElements(By.cssSelector("svg g.exec-node")).size() == 2);
+      wait.until(d -> "s-SUCCEEDED".equals(d.findElement(By.cssSelector("svg g.exec-node rect")).getDomAttribute("class")));
+
+      // the run ends: the badge says so and the stop button goes
+      store.start(second.id(), "process", "cpu");
+      store.succeed(second.id(), 0);
+      store.transitionRun(run.id(), RunEvent.SUCCEED);
+      wait.until(ExpectedConditions.textToBe(By.id("run-status"), "SUCCEEDED"));
+      assertThat(driver.findElements(By.id("stop-run"))).isEmpty();
+    }
   }
 
   private List<String> texts(String css) {
