@@ -140,6 +140,7 @@ class LineageServerTest {
     assertThat(g.get("nodes").get(0).get("outputCount").asInt()).isEqualTo(1);
     assertThat(g.get("nodes").get(1).get("status").asText()).isEqualTo("RUNNING");
     assertThat(g.get("nodes").get(1).get("reused").asBoolean()).isFalse();
+    assertThat(getJson("/api/executions/" + running.id() + "/logs?tail=5").get("lines")).isEmpty();
     store.stopRun(run.id(), "test over");
   }
 
@@ -205,6 +206,12 @@ class LineageServerTest {
     assertThat(tail.get("lines")).hasSize(10);
     assertThat(tail.get("lines").get(0).get("text").asText()).isEqualTo("line 1491");
     assertThat(tail.get("last").asLong()).isEqualTo(1500);
+    for (int n : new int[] {1, 2, 499, 500, 1499, 1500, 5000}) {
+      JsonNode t = getJson(base + "?tail=" + n);
+      assertThat(t.get("lines")).as("tail=" + n).hasSize(Math.min(n, 1500));
+      assertThat(t.get("lines").get(0).get("seq").asLong()).as("tail=" + n).isEqualTo(Math.max(1, 1501 - n));
+    }
+    assertThat(getJson("/api/executions/" + alpha.prepare.id() + "/logs?tail=5").get("lines")).hasSize(1);
     assertThat(getJson(base + "?after=699&limit=1").get("lines").get(0).get("text").asText())
         .isEqualTo(DemoRun.SCRIPT_LINE);
     assertThat(getJson(base + "?after=1500").get("lines")).isEmpty();
