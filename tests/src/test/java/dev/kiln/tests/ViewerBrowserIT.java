@@ -105,6 +105,7 @@ class ViewerBrowserIT {
     baseUrl = awaitUrl(dir.resolve("serve.log"));
     driver = Browser.start(dir.resolve("profile"));
     wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
   }
 
   @AfterAll
@@ -165,12 +166,16 @@ class ViewerBrowserIT {
     numbers.findElement(By.cssSelector("a.lineage-link")).click();
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#lineage-graph svg")));
     assertThat(driver.findElement(By.id("artifact-name")).getText()).isEqualTo("numbers.txt");
+    assertThat(driver.findElement(By.id("hops")).getText()).isEqualTo("hops: 1 2 [3] 5 10");
     assertThat(texts("#lineage-graph g.lineage-execution")).containsExactly("fit");
     assertThat(texts("#lineage-graph g.lineage-artifact")).contains("numbers.txt", "model.txt");
     // and upstream: how it was made
     driver.findElement(By.id("lineage-up")).click();
     wait.until(d -> d.getCurrentUrl().contains("direction=up"));
     wait.until(d -> texts("#lineage-graph g.lineage-execution").equals(List.of("make")));
+    driver.findElement(By.id("lineage-down")).click();
+    wait.until(d -> texts("#lineage-graph g.lineage-execution").equals(List.of("fit")));
+    Files.write(Path.of("target", "viewer-lineage.png"), driver.getScreenshotAs(OutputType.BYTES));
 
     // the screenshot of a drawn page is not blank
     driver.get(baseUrl + "/#/run/" + runId);
@@ -202,6 +207,11 @@ class ViewerBrowserIT {
     loss.click();
     assertThat(driver.findElement(By.cssSelector("#comparison tbody tr td")).getText()).isEqualTo("fit");
     assertThat(driver.findElement(By.cssSelector("#comparison tbody tr")).getText()).contains("10");
+    try {
+      Files.write(Path.of("target", "viewer-compare.png"), driver.getScreenshotAs(OutputType.BYTES));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -45,7 +45,7 @@ function setAttrs(e, attrs) {
 }
 
 function append(e, children) {
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     e.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -622,7 +622,7 @@ async function artifactPage(main, sha, query) {
     el('div', { class: 'filters' },
       el('a', { id: 'lineage-up', href: link('up', hops), text: direction === 'up' ? '▶ upstream (how it was made)' : 'upstream (how it was made)' }),
       el('a', { id: 'lineage-down', href: link('down', hops), text: direction === 'down' ? '▶ downstream (what used it)' : 'downstream (what used it)' }),
-      el('span', null, 'hops: ', [1, 2, 3, 5, 10].map(h => [el('a', { href: link(direction, h), text: h === hops ? '[' + h + ']' : String(h) }), ' '])),
+      el('span', { id: 'hops' }, 'hops: ', [1, 2, 3, 5, 10].map(h => [el('a', { href: link(direction, h), text: h === hops ? '[' + h + ']' : String(h) }), ' '])),
       el('a', { href: '/api/artifacts/' + enc(sha) + '/content?download=1&name=' + enc(rootNode && rootNode.name ? rootNode.name.split('/').pop() : sha), text: 'download' })),
   ]);
   // Edges always point the way data flowed: artifact -> reader, producer -> artifact.
