@@ -61,6 +61,8 @@ class TrainSuperbaiEquivalenceTest {
           .isEqualTo(dslStep.inputs().stream().map(InputSpec::name).toList());
       assertThat(yamlStep.inputs().stream().map(InputSpec::optional).toList())
           .isEqualTo(dslStep.inputs().stream().map(InputSpec::optional).toList());
+      assertThat(yamlStep.inputs().stream().map(InputSpec::keepDirectories).toList())
+          .isEqualTo(dslStep.inputs().stream().map(InputSpec::keepDirectories).toList());
       compared += yamlStep.parameters().size();
     }
     assertThat(compared).as("parameters compared").isGreaterThan(20);
