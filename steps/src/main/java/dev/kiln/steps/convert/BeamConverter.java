@@ -255,8 +255,10 @@ public final class BeamConverter {
             SerializableCoder.of(WorkItem.class));
     var reportCoder = SerializableCoder.of(ReportEntry.class);
 
-    PCollection<WorkItem> items =
-        p.apply("ListImages", Create.of(work).withCoder(SerializableCoder.of(WorkItem.class)));
+    PCollection<WorkSlice> items =
+        p.apply(
+            "ListImages",
+            Create.of(WorkSlice.of(work)).withCoder(SerializableCoder.of(WorkSlice.class)));
     PCollectionTuple assigned =
         items.apply(
             "AssignSplitAndValidate",
