@@ -9,9 +9,9 @@ import java.util.concurrent.Semaphore;
 /**
  * A small fixed-size pool of JDBC connections, kept instead of a pool library because the store
  * needs little: at most {@code maxSize} connections, made on demand and reused, each in manual
- * commit mode. The first connection is made at open and never closed before {@link #close()}, so
- * an embedded H2 database stays open between calls (H2 closes a database with its last
- * connection). A connection that failed at the connection level is dropped, not reused.
+ * commit mode. The first connection is made at open and never closed before {@link #close()}, so an
+ * embedded H2 database stays open between calls (H2 closes a database with its last connection). A
+ * connection that failed at the connection level is dropped, not reused.
  */
 final class ConnectionPool implements AutoCloseable {
   /** Makes one new connection. */

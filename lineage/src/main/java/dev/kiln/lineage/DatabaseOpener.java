@@ -13,16 +13,16 @@ import org.h2.api.ErrorCode;
 
 /**
  * Connects to the configured database, brings its schema up to date with Flyway, and turns every
- * way that can fail into a {@link LineageStoreException} that names the database and says what
- * to do.
+ * way that can fail into a {@link LineageStoreException} that names the database and says what to
+ * do.
  */
 final class DatabaseOpener {
   /** Where the SQL migrations live; one set for H2 and PostgreSQL. */
   static final String MIGRATIONS = "classpath:db/kiln/migration";
 
   /**
-   * Flyway logs through java.util.logging when no SLF4J binding is present and would print its
-   * INFO lines (and a warning about the H2 version) on every {@code kiln} command. Unless the
+   * Flyway logs through java.util.logging when no SLF4J binding is present and would print its INFO
+   * lines (and a warning about the H2 version) on every {@code kiln} command. Unless the
    * application configured that logger itself, only errors pass; failures reach the user as
    * exceptions anyway. Held in a field because java.util.logging keeps loggers weakly.
    */
@@ -53,7 +53,8 @@ final class DatabaseOpener {
       }
     }
     String url = config.effectiveJdbcUrl();
-    ConnectionPool.Factory factory = () -> DriverManager.getConnection(url, config.user(), config.password());
+    ConnectionPool.Factory factory =
+        () -> DriverManager.getConnection(url, config.user(), config.password());
     Connection first;
     try {
       first = factory.connect();

@@ -19,11 +19,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A breadth-first walk over the bipartite graph of artifacts and executions. One hop is one
- * level of executions: UP from an artifact reaches its producers and their inputs; DOWN reaches
- * its readers and their outputs. An input with a sha256 has a datum id, so it meets the outputs
- * that wrote the same bytes; an input that names its producing execution is linked to it even
- * when it was never hashed.
+ * A breadth-first walk over the bipartite graph of artifacts and executions. One hop is one level
+ * of executions: UP from an artifact reaches its producers and their inputs; DOWN reaches its
+ * readers and their outputs. An input with a sha256 has a datum id, so it meets the outputs that
+ * wrote the same bytes; an input that names its producing execution is linked to it even when it
+ * was never hashed.
  */
 final class LineageQuery {
   private static final String EXECUTION_NODE_COLUMNS =
@@ -32,6 +32,7 @@ final class LineageQuery {
   private final Connection c;
   private final Map<String, LineageNode> nodes = new LinkedHashMap<>();
   private final Set<LineageEdge> edges = new LinkedHashSet<>();
+
   /** Producers named by input rows, for artifacts reached through such rows. */
   private final Map<String, Set<String>> namedProducers = new LinkedHashMap<>();
 
@@ -49,7 +50,11 @@ final class LineageQuery {
       frontier = direction == Direction.UP ? query.stepUp(frontier) : query.stepDown(frontier);
     }
     return new LineageGraph(
-        root.id(), direction, hops, new ArrayList<>(query.nodes.values()), new ArrayList<>(query.edges));
+        root.id(),
+        direction,
+        hops,
+        new ArrayList<>(query.nodes.values()),
+        new ArrayList<>(query.edges));
   }
 
   private ArtifactNode rootArtifact(String datumId) throws SQLException {
@@ -97,7 +102,12 @@ final class LineageQuery {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ExecutionNode execution = executionNode(rs);
-            edges.add(new LineageEdge(execution.id(), artifact, LineageEdge.Kind.OUTPUT, rs.getString("output_path")));
+            edges.add(
+                new LineageEdge(
+                    execution.id(),
+                    artifact,
+                    LineageEdge.Kind.OUTPUT,
+                    rs.getString("output_path")));
             if (nodes.putIfAbsent(execution.id(), execution) == null) {
               newExecutions.add(execution.executionId());
             }
@@ -106,7 +116,8 @@ final class LineageQuery {
       }
       for (String producer : namedProducers.getOrDefault(artifact, Set.of())) {
         ExecutionNode execution = executionNode(producer);
-        if (edges.stream().noneMatch(e -> e.from().equals(execution.id()) && e.to().equals(artifact))) {
+        if (edges.stream()
+            .noneMatch(e -> e.from().equals(execution.id()) && e.to().equals(artifact))) {
           edges.add(new LineageEdge(execution.id(), artifact, LineageEdge.Kind.OUTPUT, null));
         }
         if (nodes.putIfAbsent(execution.id(), execution) == null) {
@@ -127,7 +138,9 @@ final class LineageQuery {
             ArtifactNode artifact = inputArtifact(rs);
             String producer = rs.getString("producing_execution_id");
             if (producer != null) {
-              namedProducers.computeIfAbsent(artifact.id(), k -> new LinkedHashSet<>()).add(producer);
+              namedProducers
+                  .computeIfAbsent(artifact.id(), k -> new LinkedHashSet<>())
+                  .add(producer);
             }
             edges.add(
                 new LineageEdge(
@@ -160,7 +173,9 @@ final class LineageQuery {
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             ExecutionNode execution = executionNode(rs);
-            edges.add(new LineageEdge(artifact, execution.id(), LineageEdge.Kind.INPUT, rs.getString("input_name")));
+            edges.add(
+                new LineageEdge(
+                    artifact, execution.id(), LineageEdge.Kind.INPUT, rs.getString("input_name")));
             if (nodes.putIfAbsent(execution.id(), execution) == null) {
               newExecutions.add(execution.executionId());
             }
@@ -180,10 +195,17 @@ final class LineageQuery {
             String datum = rs.getString("datum_id");
             ArtifactNode artifact =
                 new ArtifactNode(
-                    datum, datum, rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("output_path"));
+                    datum,
+                    datum,
+                    rs.getString("sha256"),
+                    rs.getLong("size_bytes"),
+                    rs.getString("output_path"));
             edges.add(
                 new LineageEdge(
-                    ExecutionNode.idOf(executionId), datum, LineageEdge.Kind.OUTPUT, artifact.name()));
+                    ExecutionNode.idOf(executionId),
+                    datum,
+                    LineageEdge.Kind.OUTPUT,
+                    artifact.name()));
             if (nodes.putIfAbsent(datum, artifact) == null) {
               next.add(datum);
             }

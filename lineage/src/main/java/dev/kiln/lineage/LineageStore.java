@@ -8,8 +8,8 @@ import dev.kiln.lineage.artifact.ArtifactStore;
 import dev.kiln.lineage.model.CommitInfo;
 import dev.kiln.lineage.model.Direction;
 import dev.kiln.lineage.model.EventRecord;
-import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.ExecutionEvent;
+import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.ExecutionRecord;
 import dev.kiln.lineage.model.ExecutionStatus;
 import dev.kiln.lineage.model.ExecutionUpdate;
@@ -40,6 +40,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,16 +51,16 @@ import java.util.stream.Collectors;
 
 /**
  * The record of every run, on JDBC. Every method is one database transaction: a state change and
- * its audit event are written together or not at all, and a transition re-checks the current
- * state inside the transaction ({@code UPDATE … WHERE id = ? AND status = ?}), so two
- * orchestrators cannot both move the same execution and a crashed one leaves a consistent record
- * to resume from ({@link #unfinishedRuns()}, {@link #markInterrupted(String)}).
+ * its audit event are written together or not at all, and a transition re-checks the current state
+ * inside the transaction ({@code UPDATE … WHERE id = ? AND status = ?}), so two orchestrators
+ * cannot both move the same execution and a crashed one leaves a consistent record to resume from
+ * ({@link #unfinishedRuns()}, {@link #markInterrupted(String)}).
  *
  * <p>Connections come from a small pool of the store's own ({@link StoreConfig#poolSize()}); one
  * stays open for the store's lifetime. Thread-safe.
  *
- * <p>Ids of runs and executions are random UUIDs made here, so records from many machines can
- * meet in one PostgreSQL store.
+ * <p>Ids of runs and executions are random UUIDs made here, so records from many machines can meet
+ * in one PostgreSQL store.
  */
 public final class LineageStore implements AutoCloseable {
   /** Log lines longer than this are cut (with a note), so one runaway line cannot fail a write. */
@@ -249,6 +250,15 @@ public final class LineageStore implements AutoCloseable {
 
   /** The audit log of a run and its executions, oldest first. */
   public List<EventRecord> events(String runId) {
+    return events(runId, 0, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The run's events with an id above {@code afterEventId}, oldest first, at most {@code limit}:
+   * what a live view polls for (pass the last id it saw).
+   */
+  public List<EventRecord> events(String runId, long afterEventId, int limit) {
+    checkArgument(limit >= 1, "limit must be >= 1, got %s", limit);
     return tx(
         "read events of run " + runId,
         c -> {
@@ -258,8 +268,10 @@ public final class LineageStore implements AutoCloseable {
                   "SELECT v.id, v.run_id, v.execution_id, e.node_name, v.event_type,"
                       + " v.from_status, v.to_status, v.happened_at, v.detail FROM events v"
                       + " LEFT JOIN executions e ON e.id = v.execution_id"
-                      + " WHERE v.run_id = ? ORDER BY v.id")) {
+                      + " WHERE v.run_id = ? AND v.id > ? ORDER BY v.id")) {
             ps.setString(1, runId);
+            ps.setLong(2, afterEventId);
+            ps.setMaxRows(limit);
             return list(ps, Rows::event);
           }
         });
@@ -307,7 +319,8 @@ public final class LineageStore implements AutoCloseable {
             Rows.setString(ps, 8, spec.cacheKey());
             ps.executeUpdate();
           }
-          insertEvent(c, spec.runId(), id, "CREATE", null, ExecutionStatus.CREATED.name(), now, null);
+          insertEvent(
+              c, spec.runId(), id, "CREATE", null, ExecutionStatus.CREATED.name(), now, null);
           return new ExecutionRecord(
               id,
               spec.runId(),
@@ -337,8 +350,7 @@ public final class LineageStore implements AutoCloseable {
 
   public Optional<ExecutionRecord> findExecution(String runId, String nodeName) {
     return tx(
-        "read node \"" + nodeName + "\" of run " + runId,
-        c -> selectExecution(c, runId, nodeName));
+        "read node \"" + nodeName + "\" of run " + runId, c -> selectExecution(c, runId, nodeName));
   }
 
   /**
@@ -414,8 +426,8 @@ public final class LineageStore implements AutoCloseable {
 
   /**
    * Marks the execution REUSED from {@code fromExecutionId} (SUCCEEDED or REUSED itself), records
-   * the reuse link and copies that execution's output records, so downstream wiring and lineage
-   * see the reused outputs as this node's. One transaction.
+   * the reuse link and copies that execution's output records, so downstream wiring and lineage see
+   * the reused outputs as this node's. One transaction.
    */
   public ExecutionRecord markReused(String executionId, String fromExecutionId) {
     return tx(
@@ -493,15 +505,44 @@ public final class LineageStore implements AutoCloseable {
         });
   }
 
-  // ---------------------------------------------------------------- what an execution used and made
+  // ---------------------------------------------------------------- what an execution used and
+  // made
 
   /** Records the parameter values an execution runs with; each name once. */
+  /**
+   * Forgets the parameters, inputs and outputs an earlier attempt of a queued execution recorded,
+   * so a retry (or the re-run of an interrupted execution) records its own. Log lines and metadata
+   * are kept: they are the history of every attempt.
+   */
+  public void clearAttempt(String executionId) {
+    tx(
+        "clear the earlier attempt of execution " + executionId,
+        c -> {
+          ExecutionRecord execution = requireExecution(c, executionId);
+          if (execution.status() != ExecutionStatus.QUEUED
+              && execution.status() != ExecutionStatus.CREATED) {
+            throw new LineageStoreException(
+                IllegalTransitionException.where(execution)
+                    + ": only a queued execution's earlier attempt can be cleared; it is "
+                    + execution.status());
+          }
+          for (String table : List.of("parameters", "inputs", "outputs")) {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + table + " WHERE execution_id = ?")) {
+              ps.setString(1, executionId);
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
   public void recordParameters(String executionId, List<ParameterValue> parameters) {
     tx(
         "record parameters of execution " + executionId,
         c -> {
           ExecutionRecord execution = requireExecution(c, executionId);
-          Set<String> known = new java.util.HashSet<>();
+          Set<String> known = new HashSet<>();
           try (PreparedStatement ps =
               c.prepareStatement("SELECT name FROM parameters WHERE execution_id = ?")) {
             ps.setString(1, executionId);
@@ -534,8 +575,8 @@ public final class LineageStore implements AutoCloseable {
   }
 
   /**
-   * Records the files an execution read. A producing execution id must exist; a missing datum id
-   * is derived from the sha256 when there is one.
+   * Records the files an execution read. A producing execution id must exist; a missing datum id is
+   * derived from the sha256 when there is one.
    */
   public void recordInputs(String executionId, List<InputFile> inputs) {
     tx(
@@ -557,7 +598,8 @@ public final class LineageStore implements AutoCloseable {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO inputs (execution_id, input_name, uri, file_name, size_bytes,"
-                      + " sha256, producing_execution_id, datum_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + " sha256, producing_execution_id, datum_id) VALUES (?, ?, ?, ?, ?, ?,"
+                      + " ?, ?)")) {
             for (InputFile input : inputs) {
               ps.setString(1, executionId);
               ps.setString(2, input.inputName());
@@ -581,7 +623,7 @@ public final class LineageStore implements AutoCloseable {
         "record outputs of execution " + executionId,
         c -> {
           ExecutionRecord execution = requireExecution(c, executionId);
-          Set<String> known = new java.util.HashSet<>();
+          Set<String> known = new HashSet<>();
           try (PreparedStatement ps =
               c.prepareStatement("SELECT output_path FROM outputs WHERE execution_id = ?")) {
             ps.setString(1, executionId);
@@ -668,8 +710,8 @@ public final class LineageStore implements AutoCloseable {
   }
 
   /**
-   * Appends metadata entries in one batch and returns the sequence number of the last one.
-   * Numeric {@code step} and {@code epoch} fields are kept in their own columns for charts.
+   * Appends metadata entries in one batch and returns the sequence number of the last one. Numeric
+   * {@code step} and {@code epoch} fields are kept in their own columns for charts.
    */
   public long appendMetadata(String executionId, List<NewMetadata> entries) {
     Lock lock = appendLocks.get(executionId);
@@ -725,9 +767,9 @@ public final class LineageStore implements AutoCloseable {
   // ---------------------------------------------------------------- queries
 
   /**
-   * Everything about a run, read in one transaction (a consistent snapshot) with a fixed number
-   * of queries however many nodes it has. Metadata is summarised (count and latest entry per
-   * node); use {@link #runDetail(String, boolean)} or {@link #metadata} for every entry.
+   * Everything about a run, read in one transaction (a consistent snapshot) with a fixed number of
+   * queries however many nodes it has. Metadata is summarised (count and latest entry per node);
+   * use {@link #runDetail(String, boolean)} or {@link #metadata} for every entry.
    */
   public RunDetail runDetail(String runId) {
     return runDetail(runId, false);
@@ -736,6 +778,16 @@ public final class LineageStore implements AutoCloseable {
   /** As {@link #runDetail(String)}, with every metadata entry when {@code allMetadata}. */
   public RunDetail runDetail(String runId, boolean allMetadata) {
     return tx("read run " + runId, c -> RunDetails.read(c, requireRun(c, runId), allMetadata));
+  }
+
+  /** One execution with its parameters, inputs, outputs, reuse link and latest metadata. */
+  public ExecutionDetail executionDetail(String executionId) {
+    return tx(
+        "read execution " + executionId,
+        c -> {
+          ExecutionRecord e = requireExecution(c, executionId);
+          return RunDetails.readOne(c, requireRun(c, e.runId()), e, false);
+        });
   }
 
   /**
@@ -751,8 +803,7 @@ public final class LineageStore implements AutoCloseable {
             ? ArtifactStore.datumIdOf(datumId)
             : datumId;
     checkArgument(datum != null && !datum.isBlank(), "datum id must not be blank");
-    return tx(
-        "trace lineage of " + datum, c -> LineageQuery.trace(c, datum, direction, hops));
+    return tx("trace lineage of " + datum, c -> LineageQuery.trace(c, datum, direction, hops));
   }
 
   /** Closes the store's connections; an embedded database is closed with the last one. */
@@ -848,7 +899,9 @@ public final class LineageStore implements AutoCloseable {
     return micros(config.clock().instant());
   }
 
-  /** Both databases keep microseconds; truncating here makes what is read equal what was written. */
+  /**
+   * Both databases keep microseconds; truncating here makes what is read equal what was written.
+   */
   private static Instant micros(Instant instant) {
     return instant.truncatedTo(ChronoUnit.MICROS);
   }
@@ -858,11 +911,13 @@ public final class LineageStore implements AutoCloseable {
     RunRecord run = requireRun(c, runId);
     RunStatus next =
         run.status().after(event).orElseThrow(() -> IllegalTransitionException.ofRun(run, event));
-    Instant startedAt = run.startedAt() == null && next == RunStatus.RUNNING ? now : run.startedAt();
+    Instant startedAt =
+        run.startedAt() == null && next == RunStatus.RUNNING ? now : run.startedAt();
     Instant finishedAt = next.isFinished() ? now : null;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE runs SET status = ?, started_at = ?, finished_at = ? WHERE id = ? AND status = ?")) {
+            "UPDATE runs SET status = ?, started_at = ?, finished_at = ? WHERE id = ? AND status ="
+                + " ?")) {
       ps.setString(1, next.name());
       Rows.setInstant(ps, 2, startedAt);
       Rows.setInstant(ps, 3, finishedAt);
@@ -912,7 +967,9 @@ public final class LineageStore implements AutoCloseable {
             .status()
             .after(event)
             .orElseThrow(() -> IllegalTransitionException.ofExecution(current, event));
-    if (event != ExecutionEvent.STOP && event != ExecutionEvent.FAIL && event != ExecutionEvent.SKIP) {
+    if (event != ExecutionEvent.STOP
+        && event != ExecutionEvent.FAIL
+        && event != ExecutionEvent.SKIP) {
       RunRecord run = requireRun(c, current.runId());
       if (run.status().isFinished()) {
         throw new IllegalTransitionException(
@@ -964,7 +1021,14 @@ public final class LineageStore implements AutoCloseable {
       }
     }
     insertEvent(
-        c, current.runId(), current.id(), event.name(), current.status().name(), next.name(), now, detail);
+        c,
+        current.runId(),
+        current.id(),
+        event.name(),
+        current.status().name(),
+        next.name(),
+        now,
+        detail);
     return new ExecutionRecord(
         current.id(),
         current.runId(),
@@ -1110,8 +1174,8 @@ public final class LineageStore implements AutoCloseable {
   }
 
   /** Groups rows by their execution id, keeping order. */
-  static <T> Map<String, List<T>> byExecution(
-      PreparedStatement ps, RowMapper<T> mapper) throws SQLException {
+  static <T> Map<String, List<T>> byExecution(PreparedStatement ps, RowMapper<T> mapper)
+      throws SQLException {
     Map<String, List<T>> rows = new HashMap<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -1151,5 +1215,4 @@ public final class LineageStore implements AutoCloseable {
   static NotFoundException unknownExecution(String executionId) {
     return new NotFoundException("no execution " + executionId + " in the lineage store");
   }
-
 }

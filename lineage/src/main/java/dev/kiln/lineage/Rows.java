@@ -43,7 +43,12 @@ final class Rows {
     CommitInfo commit =
         hasCommit
             ? new CommitInfo(
-                repo, ref, sha, rs.getString("commit_author"), rs.getString("commit_message"), dirty)
+                repo,
+                ref,
+                sha,
+                rs.getString("commit_author"),
+                rs.getString("commit_message"),
+                dirty)
             : null;
     return new RunRecord(
         rs.getString("id"),
@@ -117,7 +122,11 @@ final class Rows {
     double epoch = rs.getDouble("metric_epoch");
     Double epochValue = rs.wasNull() ? null : epoch;
     return new MetadataEntry(
-        rs.getLong("seq"), instant(rs, "logged_at"), rs.getString("json_text"), stepValue, epochValue);
+        rs.getLong("seq"),
+        instant(rs, "logged_at"),
+        rs.getString("json_text"),
+        stepValue,
+        epochValue);
   }
 
   static EventRecord event(ResultSet rs) throws SQLException {

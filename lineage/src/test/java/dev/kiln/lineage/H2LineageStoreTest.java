@@ -3,11 +3,14 @@ package dev.kiln.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.lineage.model.ExecutionRecord;
+import dev.kiln.lineage.model.ExecutionStatus;
 import dev.kiln.lineage.model.NewRun;
 import dev.kiln.lineage.model.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on embedded H2, plus what only a file database can get wrong. */
@@ -31,6 +34,64 @@ class H2LineageStoreTest extends LineageStoreContract {
     }
     // Closing one leaves the other working.
     assertThat(store.createRun(NewRun.of("q")).pipeline()).isEqualTo("q");
+  }
+
+  @Test
+  void whatWasCommittedSurvivesAnOrchestratorThatIsKilled() throws Exception {
+    store.close();
+    store = null;
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingWriter.class.getName(),
+                home.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String[] ids = new String(process.getInputStream().readAllBytes()).trim().split(" ");
+    assertThat(process.waitFor()).isEqualTo(9);
+    assertThat(ids).hasSize(2);
+
+    store = LineageStore.open(StoreConfig.ofHome(home));
+    assertThat(store.unfinishedRuns()).extracting(RunRecord::id).containsExactly(ids[0]);
+    assertThat(store.executions(ids[0], Set.of(ExecutionStatus.RUNNING)))
+        .extracting(ExecutionRecord::id)
+        .containsExactly(ids[1]);
+    assertThat(store.markInterrupted(ids[0])).hasSize(1);
+  }
+
+  @Test
+  void aSecondProcessIsToldTheStoreIsInUse() throws Exception {
+    store.close();
+    store = null;
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldingStore.class.getName(),
+                home.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+      assertThat(out.readLine()).isEqualTo("ready");
+      Path file = home.resolve("db/kiln.mv.db");
+      assertThatThrownBy(() -> LineageStore.open(StoreConfig.ofHome(home)))
+          .isInstanceOf(LineageStoreException.class)
+          .hasMessageStartingWith(
+              "the lineage database " + file + " is in use by another Kiln process (H2: ")
+          .hasMessageEndingWith(
+              "). Stop that process, or give this one its own KILN_HOME; to share one store"
+                  + " between processes, use PostgreSQL (KILN_DB_URL).");
+    } finally {
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor()).isZero();
+    }
+    // Once the other process is gone, the store opens again.
+    store = LineageStore.open(StoreConfig.ofHome(home));
   }
 
   @Test
@@ -67,7 +128,8 @@ class H2LineageStoreTest extends LineageStoreContract {
     Files.writeString(notAFolder, "x");
     assertThatThrownBy(() -> LineageStore.open(StoreConfig.ofHome(notAFolder)))
         .isInstanceOf(LineageStoreException.class)
-        .hasMessageStartingWith("cannot create the lineage database folder " + notAFolder.resolve("db"))
+        .hasMessageStartingWith(
+            "cannot create the lineage database folder " + notAFolder.resolve("db"))
         .hasMessageEndingWith("; check that KILN_HOME (" + notAFolder + ") is a writable folder");
   }
 
@@ -79,7 +141,8 @@ class H2LineageStoreTest extends LineageStoreContract {
     assertThatThrownBy(() -> LineageStore.open(config))
         .isInstanceOf(LineageStoreException.class)
         .hasMessageStartingWith(
-            "cannot connect to the lineage database jdbc:postgresql://127.0.0.1:1/kiln?connectTimeout=2 as user kiln: ")
+            "cannot connect to the lineage database"
+                + " jdbc:postgresql://127.0.0.1:1/kiln?connectTimeout=2 as user kiln: ")
         .hasMessageEndingWith(
             "Check KILN_DB_URL, KILN_DB_USER and KILN_DB_PASSWORD, and that the database server is"
                 + " running and reachable.")

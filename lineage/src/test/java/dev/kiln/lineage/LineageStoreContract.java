@@ -47,8 +47,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every lineage store must do, whatever database it runs on: subclasses say how to
- * configure the store (H2 in a temporary folder, PostgreSQL in a fresh schema).
+ * What every lineage store must do, whatever database it runs on: subclasses say how to configure
+ * the store (H2 in a temporary folder, PostgreSQL in a fresh schema).
  */
 abstract class LineageStoreContract {
   @TempDir Path home;
@@ -78,7 +78,7 @@ abstract class LineageStoreContract {
   }
 
   private static OutputFile output(String path, ArtifactRef ref) {
-    return new OutputFile(path, ref.size(), ref.sha256(), ref.datumId());
+    return OutputFile.of(path, ref);
   }
 
   @Test
@@ -137,10 +137,12 @@ abstract class LineageStoreContract {
             new NewLogLine(LogStream.STDOUT, t0, "reading coco.json"),
             new NewLogLine(LogStream.STDERR, t0.plusMillis(1), "warning: 2 images without boxes")));
     store.appendMetadata(
-        convert.id(), List.of(new NewMetadata(t0.plusMillis(2), "{\"images\": 120, \"boxes\": 811}")));
+        convert.id(),
+        List.of(new NewMetadata(t0.plusMillis(2), "{\"images\": 120, \"boxes\": 811}")));
     store.recordOutputs(
         convert.id(),
-        List.of(output("train/train-00000-of-00001.tfrecord", shard), output("classes.txt", classes)));
+        List.of(
+            output("train/train-00000-of-00001.tfrecord", shard), output("classes.txt", classes)));
     ExecutionRecord convertDone = store.succeed(convert.id(), 0);
     assertThat(convertDone.finishedAt()).isNotNull();
 
@@ -157,14 +159,26 @@ abstract class LineageStoreContract {
                 shard.sha256(),
                 convert.id()),
             InputFile.fromUpstream(
-                "classes", classes.datumId(), "classes.txt", classes.size(), classes.sha256(), convert.id())));
+                "classes",
+                classes.datumId(),
+                "classes.txt",
+                classes.size(),
+                classes.sha256(),
+                convert.id())));
     store.queue(train.id());
     store.start(train.id(), "djl", "cuda:0");
     List<NewMetadata> metrics = new ArrayList<>();
     for (int epoch = 1; epoch <= 3; epoch++) {
       metrics.add(
           new NewMetadata(
-              t0.plusSeconds(epoch), "{\"epoch\": " + epoch + ", \"step\": " + epoch * 100 + ", \"loss\": " + (1.0 / epoch) + "}"));
+              t0.plusSeconds(epoch),
+              "{\"epoch\": "
+                  + epoch
+                  + ", \"step\": "
+                  + epoch * 100
+                  + ", \"loss\": "
+                  + (1.0 / epoch)
+                  + "}"));
     }
     store.appendMetadata(train.id(), metrics);
     store.fail(train.id(), 137, "killed: out of memory");
@@ -244,7 +258,15 @@ abstract class LineageStoreContract {
 
     List<EventRecord> events = store.events(created.id());
     assertThat(events)
-        .extracting(e -> (e.nodeName() == null ? "run" : e.nodeName()) + " " + e.event() + " " + e.fromStatus() + "->" + e.toStatus())
+        .extracting(
+            e ->
+                (e.nodeName() == null ? "run" : e.nodeName())
+                    + " "
+                    + e.event()
+                    + " "
+                    + e.fromStatus()
+                    + "->"
+                    + e.toStatus())
         .containsExactly(
             "run CREATE null->CREATED",
             "convert CREATE null->CREATED",
@@ -326,8 +348,7 @@ abstract class LineageStoreContract {
         .hasMessageEndingWith(
             "cannot RESUME a run that is SUCCEEDED (RESUME is allowed when the run is RUNNING,"
                 + " FAILED or STOPPED)");
-    assertThatThrownBy(
-            () -> store.createExecution(NewExecution.of(run.id(), "late", "late")))
+    assertThatThrownBy(() -> store.createExecution(NewExecution.of(run.id(), "late", "late")))
         .isInstanceOf(IllegalTransitionException.class)
         .hasMessage(
             "run "
@@ -430,7 +451,8 @@ abstract class LineageStoreContract {
     assertThat(store.events(crashed.id()))
         .filteredOn(ev -> b.id().equals(ev.executionId()) && ev.event().equals("INTERRUPT"))
         .singleElement()
-        .satisfies(ev -> assertThat(ev.detail()).isEqualTo("orchestrator stopped during attempt 1"));
+        .satisfies(
+            ev -> assertThat(ev.detail()).isEqualTo("orchestrator stopped during attempt 1"));
   }
 
   @Test
@@ -507,17 +529,35 @@ abstract class LineageStoreContract {
     // Run 1: convert and weights.
     RunRecord run1 = store.createRun(NewRun.of("prepare"));
     store.transitionRun(run1.id(), RunEvent.START);
-    ExecutionRecord convert = store.createExecution(NewExecution.of(run1.id(), "convert", "convert-labels"));
+    ExecutionRecord convert =
+        store.createExecution(NewExecution.of(run1.id(), "convert", "convert-labels"));
     store.recordInputs(
         convert.id(),
-        List.of(new InputFile("labels", "s3://bucket/coco.json", "coco.json", raw.size(), raw.sha256(), null, null)));
+        List.of(
+            new InputFile(
+                "labels",
+                "s3://bucket/coco.json",
+                "coco.json",
+                raw.size(),
+                raw.sha256(),
+                null,
+                null)));
     store.start(convert.id(), "beam", "cpu");
     store.recordOutputs(convert.id(), List.of(output("train.tfrecord", tfrecord)));
     store.succeed(convert.id(), 0);
-    ExecutionRecord weights = store.createExecution(NewExecution.of(run1.id(), "weights", "weights"));
+    ExecutionRecord weights =
+        store.createExecution(NewExecution.of(run1.id(), "weights", "weights"));
     store.recordInputs(
         weights.id(),
-        List.of(new InputFile("darknet", "https://pjreddie.com/yolov3.weights", "yolov3.weights", null, null, null, null)));
+        List.of(
+            new InputFile(
+                "darknet",
+                "https://pjreddie.com/yolov3.weights",
+                "yolov3.weights",
+                null,
+                null,
+                null,
+                null)));
     store.start(weights.id(), "djl", "cpu");
     store.recordOutputs(weights.id(), List.of(output("init.params", initial)));
     store.succeed(weights.id(), 0);
@@ -530,15 +570,34 @@ abstract class LineageStoreContract {
     store.recordInputs(
         train.id(),
         List.of(
-            InputFile.fromUpstream("train", tfrecord.datumId(), "train.tfrecord", tfrecord.size(), tfrecord.sha256(), convert.id()),
-            InputFile.fromUpstream("model", initial.datumId(), "init.params", initial.size(), initial.sha256(), weights.id())));
+            InputFile.fromUpstream(
+                "train",
+                tfrecord.datumId(),
+                "train.tfrecord",
+                tfrecord.size(),
+                tfrecord.sha256(),
+                convert.id()),
+            InputFile.fromUpstream(
+                "model",
+                initial.datumId(),
+                "init.params",
+                initial.size(),
+                initial.sha256(),
+                weights.id())));
     store.start(train.id(), "djl", "cuda:0");
     store.recordOutputs(train.id(), List.of(output("model/model.params", model)));
     store.succeed(train.id(), 0);
     ExecutionRecord detect = store.createExecution(NewExecution.of(run2.id(), "detect", "detect"));
     store.recordInputs(
         detect.id(),
-        List.of(InputFile.fromUpstream("model", model.datumId(), "model.params", model.size(), model.sha256(), train.id())));
+        List.of(
+            InputFile.fromUpstream(
+                "model",
+                model.datumId(),
+                "model.params",
+                model.size(),
+                model.sha256(),
+                train.id())));
     store.start(detect.id(), "djl", "cuda:0");
     store.recordOutputs(detect.id(), List.of(output("boxes.json", boxes)));
     store.succeed(detect.id(), 0);
@@ -556,7 +615,8 @@ abstract class LineageStoreContract {
         .containsExactly(model.datumId(), trainNode, tfrecord.datumId(), initial.datumId());
     assertThat(up1.edges())
         .containsExactlyInAnyOrder(
-            new LineageEdge(trainNode, model.datumId(), LineageEdge.Kind.OUTPUT, "model/model.params"),
+            new LineageEdge(
+                trainNode, model.datumId(), LineageEdge.Kind.OUTPUT, "model/model.params"),
             new LineageEdge(tfrecord.datumId(), trainNode, LineageEdge.Kind.INPUT, "train"),
             new LineageEdge(initial.datumId(), trainNode, LineageEdge.Kind.INPUT, "model"));
     LineageNode.ExecutionNode trainInGraph = up1.executions().get(0);
@@ -576,11 +636,12 @@ abstract class LineageStoreContract {
             LineageNode.ArtifactNode.class, a -> assertThat(a.name()).isEqualTo("yolov3.weights"));
     assertThat(up2.edges())
         .contains(
-            new LineageEdge(convertNode, tfrecord.datumId(), LineageEdge.Kind.OUTPUT, "train.tfrecord"),
+            new LineageEdge(
+                convertNode, tfrecord.datumId(), LineageEdge.Kind.OUTPUT, "train.tfrecord"),
             new LineageEdge(weightsNode, initial.datumId(), LineageEdge.Kind.OUTPUT, "init.params"),
             new LineageEdge(raw.datumId(), convertNode, LineageEdge.Kind.INPUT, "labels"));
-    assertThat(store.lineage(model.datumId(), Direction.UP, 10)).isEqualTo(
-        new LineageGraph(model.datumId(), Direction.UP, 10, up2.nodes(), up2.edges()));
+    assertThat(store.lineage(model.datumId(), Direction.UP, 10))
+        .isEqualTo(new LineageGraph(model.datumId(), Direction.UP, 10, up2.nodes(), up2.edges()));
 
     // What used this data? From the raw labels down to the detections.
     LineageGraph down1 = store.lineage(raw.datumId(), Direction.DOWN, 1);
@@ -591,7 +652,13 @@ abstract class LineageStoreContract {
     assertThat(down3.nodes())
         .extracting(LineageNode::id)
         .containsExactly(
-            raw.datumId(), convertNode, tfrecord.datumId(), trainNode, model.datumId(), detectNode, boxes.datumId());
+            raw.datumId(),
+            convertNode,
+            tfrecord.datumId(),
+            trainNode,
+            model.datumId(),
+            detectNode,
+            boxes.datumId());
     assertThat(down3.edges())
         .contains(
             new LineageEdge(tfrecord.datumId(), trainNode, LineageEdge.Kind.INPUT, "train"),
@@ -619,7 +686,9 @@ abstract class LineageStoreContract {
     Page<RunRecord> first = store.listRuns(RunQuery.newest().page(0, 3));
     assertThat(first.total()).isEqualTo(7);
     assertThat(first.hasMore()).isTrue();
-    assertThat(first.items()).extracting(RunRecord::id).containsExactlyElementsOf(newestFirst.subList(0, 3));
+    assertThat(first.items())
+        .extracting(RunRecord::id)
+        .containsExactlyElementsOf(newestFirst.subList(0, 3));
     Page<RunRecord> last = store.listRuns(RunQuery.newest().page(6, 3));
     assertThat(last.items()).extracting(RunRecord::id).containsExactly(ids.get(0));
     assertThat(last.hasMore()).isFalse();
@@ -632,7 +701,10 @@ abstract class LineageStoreContract {
     assertThat(running.items())
         .extracting(RunRecord::id)
         .containsExactly(ids.get(6), ids.get(3), ids.get(0));
-    assertThat(store.listRuns(RunQuery.newest().withPipeline("even").withStatus(RunStatus.RUNNING)).total())
+    assertThat(
+            store
+                .listRuns(RunQuery.newest().withPipeline("even").withStatus(RunStatus.RUNNING))
+                .total())
         .isEqualTo(2);
     assertThat(store.listRuns(RunQuery.newest().withPipeline("none")).items()).isEmpty();
   }
@@ -647,8 +719,12 @@ abstract class LineageStoreContract {
     List<NewLogLine> lines = new ArrayList<>();
     List<NewMetadata> entries = new ArrayList<>();
     for (int i = 1; i <= 2500; i++) {
-      lines.add(new NewLogLine(i % 2 == 0 ? LogStream.STDERR : LogStream.STDOUT, t.plusMillis(i), "line " + i));
-      entries.add(new NewMetadata(t.plusMillis(i), "{\"step\": " + i + ", \"acc\": 0.5, \"epoch\": \"not a number\"}"));
+      lines.add(
+          new NewLogLine(
+              i % 2 == 0 ? LogStream.STDERR : LogStream.STDOUT, t.plusMillis(i), "line " + i));
+      entries.add(
+          new NewMetadata(
+              t.plusMillis(i), "{\"step\": " + i + ", \"acc\": 0.5, \"epoch\": \"not a number\"}"));
     }
     assertThat(store.appendLogs(e.id(), lines.subList(0, 1000))).isEqualTo(1000);
     assertThat(store.appendLogs(e.id(), lines.subList(1000, 2500))).isEqualTo(2500);
@@ -656,12 +732,15 @@ abstract class LineageStoreContract {
 
     List<LogLine> page = store.logLines(e.id(), 1000, 200);
     assertThat(page).hasSize(200);
-    assertThat(page.get(0)).isEqualTo(new LogLine(1001, LogStream.STDOUT, t.plusMillis(1001), "line 1001"));
+    assertThat(page.get(0))
+        .isEqualTo(new LogLine(1001, LogStream.STDOUT, t.plusMillis(1001), "line 1001"));
     assertThat(page.get(199).seq()).isEqualTo(1200);
     assertThat(store.logLines(e.id(), 2500, 10)).isEmpty();
 
     List<MetadataEntry> metadata = store.metadata(e.id(), 2490, 100);
-    assertThat(metadata).extracting(MetadataEntry::seq).containsExactly(2491L, 2492L, 2493L, 2494L, 2495L, 2496L, 2497L, 2498L, 2499L, 2500L);
+    assertThat(metadata)
+        .extracting(MetadataEntry::seq)
+        .containsExactly(2491L, 2492L, 2493L, 2494L, 2495L, 2496L, 2497L, 2498L, 2499L, 2500L);
     assertThat(metadata.get(0).step()).isEqualTo(2491.0);
     assertThat(metadata.get(0).epoch()).isNull();
 
@@ -674,6 +753,99 @@ abstract class LineageStoreContract {
     assertThatThrownBy(() -> new NewMetadata(t, "[1, 2]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("metadata entry must be a JSON object, got ARRAY: '[1, 2]'");
+  }
+
+  @Test
+  void racingOrchestratorsCannotBothStartANode() throws Exception {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    for (int round = 0; round < 5; round++) {
+      ExecutionRecord e = store.createExecution(NewExecution.of(run.id(), "n" + round, "s"));
+      int threads = 6;
+      java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          results.add(
+              pool.submit(
+                  () -> {
+                    barrier.await();
+                    try {
+                      store.start(e.id(), "process", "cpu");
+                      return "started";
+                    } catch (LineageStoreException rejected) {
+                      return "rejected";
+                    }
+                  }));
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (var result : results) {
+          outcomes.add(result.get());
+        }
+        assertThat(outcomes).filteredOn("started"::equals).hasSize(1);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.execution(e.id()).attempt()).isEqualTo(1);
+      assertThat(store.events(run.id()))
+          .filteredOn(ev -> e.id().equals(ev.executionId()) && ev.event().equals("START"))
+          .hasSize(1);
+    }
+  }
+
+  @Test
+  void stdoutAndStderrPumpsCanAppendAtTheSameTime() throws Exception {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    ExecutionRecord e = store.createExecution(NewExecution.of(run.id(), "n", "s"));
+    store.start(e.id(), "process", "cpu");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> pumps = new ArrayList<>();
+      for (LogStream stream : LogStream.values()) {
+        pumps.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    store.appendLogs(
+                        e.id(),
+                        List.of(
+                            new NewLogLine(stream, Instant.now(), stream + " " + i),
+                            new NewLogLine(stream, Instant.now(), stream + " " + i + "b")));
+                  }
+                  return null;
+                }));
+      }
+      for (var pump : pumps) {
+        pump.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<LogLine> lines = store.logLines(e.id(), 0, 1000);
+    assertThat(lines)
+        .extracting(LogLine::seq)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList());
+    assertThat(lines).filteredOn(l -> l.stream() == LogStream.STDERR).hasSize(100);
+  }
+
+  @Test
+  void eventsCanBePolledAfterTheLastOneSeen() {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    List<EventRecord> first = store.events(run.id(), 0, 10);
+    assertThat(first).extracting(EventRecord::event).containsExactly("CREATE", "START");
+    long last = first.get(1).id();
+    assertThat(store.events(run.id(), last, 10)).isEmpty();
+    store.transitionRun(run.id(), RunEvent.SUCCEED);
+    assertThat(store.events(run.id(), last, 10))
+        .singleElement()
+        .satisfies(ev -> assertThat(ev.toStatus()).isEqualTo("SUCCEEDED"));
+    assertThat(store.events(run.id(), 0, 1)).hasSize(1);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.kiln.lineage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.lineage.model.ExecutionRecord;
 import dev.kiln.lineage.model.InputFile;
@@ -13,23 +14,59 @@ import dev.kiln.lineage.model.RunDetail;
 import dev.kiln.lineage.model.RunEvent;
 import dev.kiln.lineage.model.RunRecord;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The numbers the orchestrator and the viewer depend on, on embedded H2: a run of 1,000 nodes
- * with 100 metadata entries each (100,000 rows). The bounds are loose (a shared CI machine is
- * slow) but far below what would hurt: the orchestrator's budget is ~20 ms per node.
+ * The numbers the orchestrator and the viewer depend on, on embedded H2 (and PostgreSQL when
+ * configured): a run of 1,000 nodes with 100 metadata entries each (100,000 rows). The bounds are
+ * loose (a shared CI machine is slow) but far below what would hurt: the orchestrator's budget is
+ * ~20 ms per node.
  */
 class LineageStorePerformanceIT {
   @TempDir Path home;
 
   @Test
-  void aThousandNodeRunIsCheapToWriteAndQuickToRead() {
-    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
+  void aThousandNodeRunIsCheapToWriteAndQuickToReadOnH2() {
+    measure("H2", StoreConfig.ofHome(home));
+  }
+
+  /** The same on PostgreSQL when KILN_TEST_PG_URL is set (see .ci/start-postgres.sh). */
+  @Test
+  void aThousandNodeRunIsCheapToWriteAndQuickToReadOnPostgres() throws SQLException {
+    String url = System.getenv("KILN_TEST_PG_URL");
+    assumeTrue(url != null && !url.isBlank(), "KILN_TEST_PG_URL is not set");
+    String user = System.getenv("KILN_TEST_PG_USER");
+    String password = System.getenv("KILN_TEST_PG_PASSWORD");
+    String schema = "kiln_perf_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = DriverManager.getConnection(url, user, password);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA " + schema);
+      try {
+        String separator = url.contains("?") ? "&" : "?";
+        measure(
+            "PostgreSQL",
+            StoreConfig.ofHome(home)
+                .withJdbc(
+                    url + separator + "currentSchema=" + schema + "&reWriteBatchedInserts=true",
+                    user,
+                    password));
+      } finally {
+        s.execute("DROP SCHEMA " + schema + " CASCADE");
+      }
+    }
+  }
+
+  private static void measure(String database, StoreConfig config) {
+    try (LineageStore store = LineageStore.open(config)) {
       RunRecord run = store.createRun(NewRun.of("big"));
       store.transitionRun(run.id(), RunEvent.START);
       Instant t = Instant.parse("2026-01-01T00:00:00Z");
@@ -40,7 +77,8 @@ class LineageStorePerformanceIT {
       for (int n = 0; n < 1000; n++) {
         long t0 = System.nanoTime();
         ExecutionRecord e =
-            store.createExecution(NewExecution.of(run.id(), "node-" + n, "step").withCacheKey("k" + n));
+            store.createExecution(
+                NewExecution.of(run.id(), "node-" + n, "step").withCacheKey("k" + n));
         store.queue(e.id());
         store.start(e.id(), "process", "cpu");
         long t1 = System.nanoTime();
@@ -52,7 +90,8 @@ class LineageStorePerformanceIT {
                 ParameterValue.of("name", "x", "string")));
         if (previous != null) {
           store.recordInputs(
-              e.id(), List.of(InputFile.fromUpstream("in", "datum://" + sha, "f", 1, sha, previous)));
+              e.id(),
+              List.of(InputFile.fromUpstream("in", "datum://" + sha, "f", 1, sha, previous)));
         }
         List<NewMetadata> metrics = new ArrayList<>(100);
         for (int s = 0; s < 100; s++) {
@@ -78,10 +117,10 @@ class LineageStorePerformanceIT {
       double metadataMs = (System.nanoTime() - l0) / 1e6;
 
       System.out.printf(
-          "lineage store on H2, 1,000 nodes / 100,000 metadata rows: state changes %.2f ms/node"
+          "lineage store on %s, 1,000 nodes / 100,000 metadata rows: state changes %.2f ms/node"
               + " (create+queue+start+succeed), records %.2f ms/node (3 parameters, 1 input,"
               + " 100 metadata, 1 output), runDetail %.0f ms, metadata page %.1f ms%n",
-          stateMsPerNode, recordMsPerNode, detailMs, metadataMs);
+          database, stateMsPerNode, recordMsPerNode, detailMs, metadataMs);
 
       assertThat(detail.executions()).hasSize(1000);
       assertThat(detail.executions()).allSatisfy(e -> assertThat(e.metadataCount()).isEqualTo(100));

@@ -10,14 +10,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on PostgreSQL. Runs when {@code KILN_TEST_PG_URL} (with {@code
- * KILN_TEST_PG_USER} and {@code KILN_TEST_PG_PASSWORD}) names a database where that user may
- * create schemas, e.g. the one {@code .ci/start-postgres.sh} sets up; skipped otherwise. Every test
- * gets a schema of its own, dropped afterwards.
+ * KILN_TEST_PG_USER} and {@code KILN_TEST_PG_PASSWORD}) names a database where that user may create
+ * schemas, e.g. the one {@code .ci/start-postgres.sh} sets up; skipped otherwise. Every test gets a
+ * schema of its own, dropped afterwards.
  */
 class LineageStorePostgresTest extends LineageStoreContract {
   private static String url;
@@ -26,8 +25,8 @@ class LineageStorePostgresTest extends LineageStoreContract {
 
   private String schema;
 
-  @BeforeAll
-  static void requirePostgres() {
+  /** Skips the test (reported as skipped, one by one) when no PostgreSQL is configured. */
+  private static void requirePostgres() {
     url = System.getenv("KILN_TEST_PG_URL");
     assumeTrue(
         url != null && !url.isBlank(),
@@ -38,6 +37,7 @@ class LineageStorePostgresTest extends LineageStoreContract {
 
   @Override
   StoreConfig config(Path home) throws SQLException {
+    requirePostgres();
     if (schema == null) {
       schema = "kiln_test_" + UUID.randomUUID().toString().replace("-", "");
       execute("CREATE SCHEMA " + schema);
@@ -86,7 +86,8 @@ class LineageStorePostgresTest extends LineageStoreContract {
     StoreConfig wrong = StoreConfig.ofHome(home).withJdbc(url, user, "wrong-" + password);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LineageStore.open(wrong))
         .isInstanceOf(LineageStoreException.class)
-        .hasMessageStartingWith("cannot connect to the lineage database " + url + " as user " + user + ": ")
+        .hasMessageStartingWith(
+            "cannot connect to the lineage database " + url + " as user " + user + ": ")
         .hasMessageContaining("Check KILN_DB_URL, KILN_DB_USER and KILN_DB_PASSWORD")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-" + password));
   }

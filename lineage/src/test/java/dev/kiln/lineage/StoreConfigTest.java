@@ -18,7 +18,7 @@ class StoreConfigTest {
     assertThat(config.databaseFile()).isEqualTo(Path.of("/work/project/.kiln/db/kiln.mv.db"));
     assertThat(config.artifactsDir()).isEqualTo(Path.of("/work/project/.kiln/artifacts"));
     assertThat(config.effectiveJdbcUrl())
-        .isEqualTo("jdbc:h2:file:/work/project/.kiln/db/kiln;AUTO_SERVER=FALSE");
+        .isEqualTo("jdbc:h2:file:/work/project/.kiln/db/kiln;AUTO_SERVER=FALSE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
     assertThat(config.poolSize()).isEqualTo(StoreConfig.DEFAULT_POOL_SIZE);
   }
 
@@ -42,7 +42,8 @@ class StoreConfigTest {
                 "KILN_DB_PASSWORD", "s3cret"),
             cwd);
     assertThat(config.isEmbedded()).isFalse();
-    assertThat(config.effectiveJdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/kiln?password=hunter2");
+    assertThat(config.effectiveJdbcUrl())
+        .isEqualTo("jdbc:postgresql://db:5432/kiln?password=hunter2");
     assertThat(config.user()).isEqualTo("kiln");
     assertThat(config.password()).isEqualTo("s3cret");
     assertThat(config.toString())

@@ -36,6 +36,7 @@ public final class Detect {
           .addParameter(Params.integer("size", 416, 32, "input image size in pixels"))
           .addParameter(Params.real("iou_threshold", 0.5, 0.0, 1.0, "IoU above which NMS drops"))
           .addParameter(Params.real("score_threshold", 0.5, 0.0, 1.0, "lowest score kept"))
+          .addParameter(Params.integer("batch_size", 8, 1, "images per forward pass"))
           .addInput(CLASSES)
           .addInput(MODEL)
           .addInput(IMAGE)

@@ -3,9 +3,9 @@ package dev.kiln.lineage.artifact;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * A stored artifact: its SHA-256 (64 lower-case hex digits), size in bytes and datum id. The
- * datum id is {@code datum://<sha256>}: derived from the content, so it is stable across stores
- * and machines, can be checked by re-hashing, and needs no database look-up to resolve.
+ * A stored artifact: its SHA-256 (64 lower-case hex digits), size in bytes and datum id. The datum
+ * id is {@code datum://<sha256>}: derived from the content, so it is stable across stores and
+ * machines, can be checked by re-hashing, and needs no database look-up to resolve.
  */
 public record ArtifactRef(String sha256, long size, String datumId) {
   public ArtifactRef {

@@ -20,15 +20,15 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Files by content under {@code <root>/sha256/ab/cdef…} (the first two hex digits of the SHA-256
- * as a folder, the other 62 as the file name), as Git does, so no folder grows past 256 entries
- * per level.
+ * Files by content under {@code <root>/sha256/ab/cdef…} (the first two hex digits of the SHA-256 as
+ * a folder, the other 62 as the file name), as Git does, so no folder grows past 256 entries per
+ * level.
  *
  * <p>Writes are atomic: content goes to a temporary file under {@code <root>/incoming} (the same
  * file system, so the final rename is atomic), is fsynced, then renamed into place; a failure
  * deletes the temporary file, so a reader never sees a half-written artifact. Storing the same
- * content twice keeps one copy. Every look-up takes a datum id or a sha256 and nothing else, so
- * no caller-supplied path can reach outside the store.
+ * content twice keeps one copy. Every look-up takes a datum id or a sha256 and nothing else, so no
+ * caller-supplied path can reach outside the store.
  *
  * <p>Thread-safe: concurrent puts of the same content race to rename identical bytes.
  */
@@ -164,7 +164,13 @@ public final class ArtifactStore {
     Path path = pathOf(sha);
     if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new ArtifactStoreException(
-          "no artifact " + datumIdOf(sha) + " in the artifact store " + root + " (looked for " + path + ")");
+          "no artifact "
+              + datumIdOf(sha)
+              + " in the artifact store "
+              + root
+              + " (looked for "
+              + path
+              + ")");
     }
     if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
       throw new ArtifactStoreException(
@@ -220,7 +226,8 @@ public final class ArtifactStore {
   private Path pathOf(String sha) {
     Path path = objects.resolve(sha.substring(0, 2)).resolve(sha.substring(2)).normalize();
     if (!path.startsWith(objects)) {
-      throw new ArtifactStoreException("artifact path " + path + " is outside the store " + objects);
+      throw new ArtifactStoreException(
+          "artifact path " + path + " is outside the store " + objects);
     }
     return path;
   }

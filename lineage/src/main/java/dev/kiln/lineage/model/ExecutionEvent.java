@@ -25,8 +25,8 @@ public enum ExecutionEvent {
   SKIP(ExecutionStatus.SKIPPED, EnumSet.of(CREATED, QUEUED)),
   /** The orchestrator died while it ran; it goes back to the queue on resume. */
   INTERRUPT(QUEUED, EnumSet.of(RUNNING)),
-  /** Run it again after a failure or a stop. */
-  RETRY(QUEUED, EnumSet.of(FAILED, STOPPED));
+  /** Run it again after a failure or a stop, or after it was skipped (a resumed run). */
+  RETRY(QUEUED, EnumSet.of(FAILED, STOPPED, ExecutionStatus.SKIPPED));
 
   private final ExecutionStatus target;
   private final Set<ExecutionStatus> allowedFrom;

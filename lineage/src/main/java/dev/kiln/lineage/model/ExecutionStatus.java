@@ -3,9 +3,9 @@ package dev.kiln.lineage.model;
 import java.util.Optional;
 
 /**
- * Where one execution (a node of a run) stands. REUSED means its outputs were taken from an
- * earlier execution with the same cache key; SKIPPED means it will not run (an upstream node
- * failed, or the run was told to skip it).
+ * Where one execution (a node of a run) stands. REUSED means its outputs were taken from an earlier
+ * execution with the same cache key; SKIPPED means it will not run (an upstream node failed, or the
+ * run was told to skip it).
  */
 public enum ExecutionStatus {
   CREATED,
@@ -32,8 +32,8 @@ public enum ExecutionStatus {
   }
 
   /**
-   * The transition function: the state after {@code event}, or empty when the event is not
-   * allowed in this state.
+   * The transition function: the state after {@code event}, or empty when the event is not allowed
+   * in this state.
    */
   public Optional<ExecutionStatus> after(ExecutionEvent event) {
     return event.allowedFrom().contains(this) ? Optional.of(event.target()) : Optional.empty();

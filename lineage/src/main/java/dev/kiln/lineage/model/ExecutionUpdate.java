@@ -1,8 +1,8 @@
 package dev.kiln.lineage.model;
 
 /**
- * Facts that arrive with a state change, written in the same transaction. Every field is
- * optional: null leaves the stored value as it is.
+ * Facts that arrive with a state change, written in the same transaction. Every field is optional:
+ * null leaves the stored value as it is.
  */
 public record ExecutionUpdate(
     String executor, String device, String cacheKey, Integer exitCode, String errorMessage) {

@@ -4,8 +4,8 @@ package dev.kiln.lineage.model;
  * One file an execution read for one of its inputs. Required: {@code inputName}, {@code uri},
  * {@code fileName}. Optional: {@code size}, {@code sha256} (known once downloaded), {@code
  * producingExecutionId} (when the file came from an upstream node), {@code datumId}. When a sha256
- * is given without a datum id the store derives it ({@code datum://<sha256>}), so a downloaded
- * file links to every execution that wrote the same bytes.
+ * is given without a datum id the store derives it ({@code datum://<sha256>}), so a downloaded file
+ * links to every execution that wrote the same bytes.
  */
 public record InputFile(
     String inputName,

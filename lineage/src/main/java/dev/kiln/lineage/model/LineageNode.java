@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * A node of a lineage graph: an execution or an artifact. {@link #id()} is unique in the graph
- * and is what edges refer to.
+ * A node of a lineage graph: an execution or an artifact. {@link #id()} is unique in the graph and
+ * is what edges refer to.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -31,9 +31,9 @@ public sealed interface LineageNode permits LineageNode.ExecutionNode, LineageNo
   }
 
   /**
-   * An artifact; its id is its datum id, or {@code uri:<uri>} for an input whose content was
-   * never hashed. {@code name} is a file name or output path it was seen under; {@code sha256} and
-   * {@code size} may be null for such un-hashed inputs.
+   * An artifact; its id is its datum id, or {@code uri:<uri>} for an input whose content was never
+   * hashed. {@code name} is a file name or output path it was seen under; {@code sha256} and {@code
+   * size} may be null for such un-hashed inputs.
    */
   record ArtifactNode(String id, String datumId, String sha256, Long size, String name)
       implements LineageNode {}

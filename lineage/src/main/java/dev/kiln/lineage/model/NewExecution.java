@@ -1,9 +1,9 @@
 package dev.kiln.lineage.model;
 
 /**
- * An execution to create in a run: one node of the pipeline. Required: {@code runId},
- * {@code nodeName} (unique in the run), {@code stepName}. Optional: {@code executor} (process,
- * beam, djl; may also be given when it starts) and {@code cacheKey} (what makes two executions
+ * An execution to create in a run: one node of the pipeline. Required: {@code runId}, {@code
+ * nodeName} (unique in the run), {@code stepName}. Optional: {@code executor} (process, beam, djl;
+ * may also be given when it starts) and {@code cacheKey} (what makes two executions
  * interchangeable, for reuse).
  */
 public record NewExecution(

@@ -3,8 +3,8 @@ package dev.kiln.lineage.model;
 import java.util.Map;
 
 /**
- * What the orchestrator knows when it creates a run. Required: {@code pipeline}. Optional (null
- * or absent): {@code sourceFile} (the valohai.yaml or DSL class it was loaded from), {@code commit}.
+ * What the orchestrator knows when it creates a run. Required: {@code pipeline}. Optional (null or
+ * absent): {@code sourceFile} (the valohai.yaml or DSL class it was loaded from), {@code commit}.
  * {@code paramsJson} is the pipeline parameters as one JSON object ({@code {}} by default).
  */
 public record NewRun(String pipeline, String sourceFile, String paramsJson, CommitInfo commit) {

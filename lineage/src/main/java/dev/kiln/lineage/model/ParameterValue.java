@@ -3,10 +3,10 @@ package dev.kiln.lineage.model;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 /**
- * One parameter value an execution ran with. {@code valueJson} is JSON (a string, number,
- * boolean, or a list for a "multiple" parameter); {@code type} is the declared kind as the step
- * spells it (string, integer, float, flag), kept as text so the store does not depend on the
- * pipeline model's enum.
+ * One parameter value an execution ran with. {@code valueJson} is JSON (a string, number, boolean,
+ * or a list for a "multiple" parameter); {@code type} is the declared kind as the step spells it
+ * (string, integer, float, flag), kept as text so the store does not depend on the pipeline model's
+ * enum.
  */
 public record ParameterValue(String name, @JsonRawValue String valueJson, String type) {
   public ParameterValue {

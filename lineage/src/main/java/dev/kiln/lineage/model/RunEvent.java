@@ -11,8 +11,8 @@ public enum RunEvent {
   FAIL(RunStatus.FAILED, EnumSet.of(RunStatus.CREATED, RunStatus.RUNNING)),
   STOP(RunStatus.STOPPED, EnumSet.of(RunStatus.CREATED, RunStatus.RUNNING)),
   /**
-   * Continue a run after an orchestrator crash (RUNNING stays RUNNING, the event is still
-   * recorded) or after it was stopped or failed.
+   * Continue a run after an orchestrator crash (RUNNING stays RUNNING, the event is still recorded)
+   * or after it was stopped or failed.
    */
   RESUME(RunStatus.RUNNING, EnumSet.of(RunStatus.RUNNING, RunStatus.STOPPED, RunStatus.FAILED));
 

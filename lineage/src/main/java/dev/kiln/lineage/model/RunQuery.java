@@ -11,7 +11,8 @@ public record RunQuery(String pipeline, RunStatus status, int offset, int limit)
 
   public RunQuery {
     checkArgument(offset >= 0, "offset must be >= 0, got %s", offset);
-    checkArgument(limit >= 1 && limit <= MAX_LIMIT, "limit must be 1..%s, got %s", MAX_LIMIT, limit);
+    checkArgument(
+        limit >= 1 && limit <= MAX_LIMIT, "limit must be 1..%s, got %s", MAX_LIMIT, limit);
   }
 
   /** The first 50 runs of any pipeline and status. */

@@ -3,8 +3,8 @@ package dev.kiln.lineage.model;
 import java.util.Optional;
 
 /**
- * Where a run stands. Finished states are final except through {@link RunEvent#RESUME}, which
- * lets a stopped or failed run go on where it stopped instead of starting over.
+ * Where a run stands. Finished states are final except through {@link RunEvent#RESUME}, which lets
+ * a stopped or failed run go on where it stopped instead of starting over.
  */
 public enum RunStatus {
   CREATED,
@@ -19,8 +19,8 @@ public enum RunStatus {
   }
 
   /**
-   * The transition function: the state after {@code event}, or empty when the event is not
-   * allowed in this state.
+   * The transition function: the state after {@code event}, or empty when the event is not allowed
+   * in this state.
    */
   public Optional<RunStatus> after(RunEvent event) {
     return event.allowedFrom().contains(this) ? Optional.of(event.target()) : Optional.empty();

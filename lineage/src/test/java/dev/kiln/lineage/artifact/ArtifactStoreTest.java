@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +54,10 @@ class ArtifactStoreTest {
     assertThat(ref.size()).isEqualTo(content.length);
     assertThat(ref.datumId()).isEqualTo("datum://" + sha);
     Path stored =
-        temp.resolve("artifacts").resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha.substring(2));
+        temp.resolve("artifacts")
+            .resolve("sha256")
+            .resolve(sha.substring(0, 2))
+            .resolve(sha.substring(2));
     assertThat(store.resolve(ref.datumId())).isEqualTo(stored.toAbsolutePath());
     assertThat(store.resolve(sha)).isEqualTo(stored.toAbsolutePath());
     assertThat(Files.readAllBytes(stored)).isEqualTo(content);
@@ -96,7 +98,10 @@ class ArtifactStoreTest {
     ArtifactStore store = new ArtifactStore(temp.resolve("artifacts"));
     ArtifactRef ref = store.put(file("model.bin", "weights v1".getBytes(StandardCharsets.UTF_8)));
     Path stored = store.resolve(ref.datumId());
-    Files.write(stored, "weights v2".getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING);
+    Files.write(
+        stored,
+        "weights v2".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.TRUNCATE_EXISTING);
 
     assertThatThrownBy(() -> store.verify(ref.datumId()))
         .isInstanceOf(ArtifactStoreException.class)

@@ -67,7 +67,8 @@ class StateMachineTest {
             "RUNNING STOP -> STOPPED",
             "RUNNING INTERRUPT -> QUEUED",
             "FAILED RETRY -> QUEUED",
-            "STOPPED RETRY -> QUEUED");
+            "STOPPED RETRY -> QUEUED",
+            "SKIPPED RETRY -> QUEUED");
     assertThat(ExecutionStatus.REUSED.hasUsableOutputs()).isTrue();
     assertThat(ExecutionStatus.SKIPPED.isFinished()).isTrue();
     assertThat(ExecutionStatus.QUEUED.isFinished()).isFalse();

@@ -4,6 +4,8 @@ import dev.kiln.pipelines.MultipleMode;
 import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.ParameterSpec;
 import dev.kiln.pipelines.ParameterType;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.StepRun;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +38,18 @@ public final class CommandExpander {
   /** The expanded command lines (each stripped, as the reference does). */
   public static List<String> expand(
       List<String> lines, List<ParameterSpec> specs, Map<String, ParamValue> values) {
+    return expand(lines, specs, values, Map.of());
+  }
+
+  /**
+   * As {@link #expand(List, List, Map)}, with special placeholders such as {@code {source-path}}
+   * replaced by their (shell-quoted) value first, as the reference's special interpolations are.
+   */
+  public static List<String> expand(
+      List<String> lines,
+      List<ParameterSpec> specs,
+      Map<String, ParamValue> values,
+      Map<String, String> special) {
     Map<String, ParameterSpec> byName = new LinkedHashMap<>();
     specs.forEach(s -> byName.putIfAbsent(s.name(), s));
     List<String> out = new ArrayList<>();
@@ -43,12 +57,63 @@ public final class CommandExpander {
       Matcher m = INTERPOLABLE.matcher(line);
       StringBuilder sb = new StringBuilder();
       while (m.find()) {
-        m.appendReplacement(sb, Matcher.quoteReplacement(replace(m, byName, values)));
+        String key = m.group(1);
+        String replacement =
+            special.containsKey(key) ? quote(special.get(key)) : replace(m, byName, values);
+        m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
       }
       m.appendTail(sb);
       out.add(sb.toString().strip());
     }
     return out;
+  }
+
+  /**
+   * The command lines of a command step for the given values, as Valohai's {@code
+   * Step.build_command} builds them: step defaults fill in what {@code values} does not give,
+   * except for flags, whose defaults do not apply (a flag nobody set stays unset); a null value in
+   * {@code values} removes the parameter; the step's {@code source-path} (kept in its extensions)
+   * fills {@code {source-path}}.
+   */
+  public static List<String> build(Step step, Map<String, ParamValue> values) {
+    if (!(step.run() instanceof StepRun.Command command)) {
+      throw new IllegalArgumentException("step \"" + step.name() + "\" is not a command step");
+    }
+    Map<String, ParamValue> merged = new LinkedHashMap<>();
+    for (ParameterSpec p : step.parameters()) {
+      if (p.type() != ParameterType.FLAG && p.defaultValue().isPresent()) {
+        merged.put(p.name(), p.defaultValue().get());
+      }
+    }
+    merged.putAll(values);
+    merged.values().removeIf(java.util.Objects::isNull);
+    Map<String, String> special = new LinkedHashMap<>();
+    if (step.extensions().get("source-path") instanceof String sourcePath) {
+      special.put("source-path", sourcePath);
+    }
+    return expand(command.lines(), step.parameters(), merged, special);
+  }
+
+  /**
+   * Joins built lines into one shell script line as the reference's {@code join_command} does:
+   * blank lines are dropped, a leading shebang line stays on its own line, the rest are joined with
+   * {@code separator} (such as {@code " && "}).
+   */
+  public static String join(List<String> lines, String separator) {
+    List<String> kept = new ArrayList<>();
+    for (String l : lines) {
+      if (!l.strip().isEmpty()) {
+        kept.add(l.strip());
+      }
+    }
+    if (kept.isEmpty()) {
+      return "";
+    }
+    String first = kept.get(0);
+    if (first.startsWith("#!") && !first.contains("\n") && kept.size() > 1) {
+      return first + "\n" + String.join(separator, kept.subList(1, kept.size()));
+    }
+    return String.join(separator, kept);
   }
 
   private static String replace(

@@ -2,7 +2,6 @@ package dev.kiln.runner.cli;
 
 import dev.kiln.steps.evaluate.CocoEvalCommand;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,34 +41,12 @@ public final class EvalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintStream out = printStream(spec.commandLine().getOut());
-      PrintStream err = printStream(spec.commandLine().getErr());
+      PrintStream out = CliStreams.printStream(spec.commandLine().getOut());
+      PrintStream err = CliStreams.printStream(spec.commandLine().getErr());
       int code = CocoEvalCommand.run(gt, dt, json, out, err);
       out.flush();
       err.flush();
       return code;
     }
-  }
-
-  static PrintStream printStream(java.io.PrintWriter writer) {
-    return new PrintStream(
-        new java.io.OutputStream() {
-          @Override
-          public void write(int b) {
-            writer.write(b);
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) {
-            writer.write(new String(b, off, len, StandardCharsets.UTF_8));
-          }
-
-          @Override
-          public void flush() {
-            writer.flush();
-          }
-        },
-        true,
-        StandardCharsets.UTF_8);
   }
 }

@@ -10,7 +10,18 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = KilnCli.Version.class,
     description = "Kiln: ML pipelines from valohai.yaml or a Java DSL, with lineage.",
-    subcommands = {EvalCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LintCommand.class,
+      RunCommand.class,
+      ExecCommand.class,
+      ResumeCommand.class,
+      ShowCommand.class,
+      LineageCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      StepCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class KilnCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -31,7 +42,10 @@ public final class KilnCli implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          if (ex instanceof UserException) {
+          if (ex instanceof UserException
+              || ex instanceof dev.kiln.lineage.LineageStoreException
+              || ex instanceof dev.kiln.lineage.artifact.ArtifactStoreException) {
+            // Problems a user can act on: the message says what and where, no stack trace.
             commandLine.getErr().println("kiln: " + ex.getMessage());
           } else {
             commandLine.getErr().println("kiln: internal error: " + ex);

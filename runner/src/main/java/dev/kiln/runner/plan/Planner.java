@@ -170,6 +170,10 @@ public final class Planner {
     if (problems.stream().anyMatch(Problem::isError)) {
       throw new PipelineValidationException(problems);
     }
+    Map<String, List<Edge>> into = new HashMap<>();
+    for (Edge e : pipeline.edges()) {
+      into.computeIfAbsent(e.target().node(), k -> new ArrayList<>()).add(e);
+    }
     List<PlannedNode> ordered = new ArrayList<>();
     for (String name : topologicalOrder(pipeline, nodes.keySet())) {
       Node n = nodes.get(name);
@@ -177,7 +181,7 @@ public final class Planner {
       if (step == null) {
         continue; // deployments: kept, not run (the warning says so)
       }
-      List<Edge> incoming = pipeline.edgesInto(name);
+      List<Edge> incoming = into.getOrDefault(name, List.of());
       Set<String> upstream = new LinkedHashSet<>();
       incoming.forEach(e -> upstream.add(e.source().node()));
       ordered.add(

@@ -1,0 +1,101 @@
+package dev.kiln.runner.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.lineage.LineageStore;
+import dev.kiln.lineage.NotFoundException;
+import dev.kiln.lineage.model.RunRecord;
+import dev.kiln.pipelines.Pipeline;
+import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.step.StepRegistry;
+import dev.kiln.runner.orchestrator.RunOptions;
+import dev.kiln.runner.orchestrator.RunResult;
+import dev.kiln.runner.plan.Plan;
+import dev.kiln.runner.plan.Planner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln resume RUN_ID}: finishes a run that was killed, stopped or failed. */
+@Command(
+    name = "resume",
+    description = {
+      "Finish a run that was killed, stopped or failed: finished nodes are kept, the others run.",
+      "The pipeline is read again from where the run recorded it came from."
+    })
+final class ResumeCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "RUN_ID")
+  String runId;
+
+  @Override
+  public Integer call() throws IOException {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    RunRecord run;
+    try (LineageStore store = KilnRuntime.openStore()) {
+      run = store.run(runId);
+    } catch (NotFoundException e) {
+      throw new UserException("no run " + runId + " in this Kiln home");
+    }
+    JsonNode recorded = JSON.readTree(run.paramsJson());
+    Map<String, List<String>> params = lists(recorded.path("params"));
+    Map<String, List<String>> inputs = lists(recorded.path("inputs"));
+    String source = run.sourceFile();
+    if (source == null) {
+      throw new UserException("run " + runId + " did not record where its pipeline came from");
+    }
+    ProjectSource ps;
+    String pipelineName = run.pipeline();
+    int step = source.indexOf("#step=");
+    if (step >= 0) {
+      String stepName = source.substring(step + "#step=".length());
+      String base = source.substring(0, step);
+      Step s =
+          base.startsWith("builtin:")
+              ? StepRegistry.load().require(stepName)
+              : ProjectSource.fromFile(java.nio.file.Path.of(base)).project().step(stepName)
+                  .orElseThrow(() -> new UserException(base + " no longer has step " + stepName));
+      Project project = ExecCommand.singleStep(s);
+      ps = new ProjectSource(source, project, Optional.empty());
+    } else {
+      ps = ProjectSource.fromSource(source);
+    }
+    Pipeline pipeline = ps.pipeline(pipelineName);
+    Plan plan = RunSupport.plan(ps, x -> Planner.plan(x.project(), pipeline, params, inputs), err);
+    RunOptions options =
+        RunOptions.of(source)
+            .withParams(params)
+            .withInputs(inputs)
+            .withCommit(run.commit())
+            .withReuse(recorded.path("reuse").asBoolean(false));
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null)) {
+      RunResult result =
+          RunSupport.runStoppable(runtime, () -> runtime.orchestrator.resume(runId, plan, options));
+      return RunSupport.report(result, out);
+    }
+  }
+
+  private static Map<String, List<String>> lists(JsonNode node) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              List<String> values = new ArrayList<>();
+              e.getValue().forEach(v -> values.add(v.asText()));
+              out.put(e.getKey(), values);
+            });
+    return out;
+  }
+}

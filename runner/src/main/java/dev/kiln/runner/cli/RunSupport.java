@@ -1,0 +1,90 @@
+package dev.kiln.runner.cli;
+
+import dev.kiln.lineage.model.CommitInfo;
+import dev.kiln.pipelines.validation.PipelineValidationException;
+import dev.kiln.pipelines.validation.Problem;
+import dev.kiln.runner.orchestrator.RunResult;
+import dev.kiln.runner.plan.Plan;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** What run, exec and resume share: option parsing, problem printing, Ctrl-C handling. */
+final class RunSupport {
+  private RunSupport() {}
+
+  /** {@code KEY=VALUE} options into a map; a key given several times collects several values. */
+  static Map<String, List<String>> keyValues(List<String> options, String option) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (options == null) {
+      return out;
+    }
+    for (String o : options) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new UserException(option + " " + o + ": expected KEY=VALUE");
+      }
+      out.computeIfAbsent(o.substring(0, eq), k -> new ArrayList<>()).add(o.substring(eq + 1));
+    }
+    return out;
+  }
+
+  /** Plans, printing every problem (located in its file) and failing when there are errors. */
+  static Plan plan(ProjectSource source, Function<ProjectSource, Plan> planner, PrintWriter err) {
+    try {
+      Plan plan = planner.apply(source);
+      for (Problem p : plan.warnings()) {
+        err.println(source.locate(p));
+      }
+      return plan;
+    } catch (PipelineValidationException e) {
+      StringBuilder sb = new StringBuilder("the pipeline cannot run:");
+      for (Problem p : e.problems()) {
+        sb.append("\n  ").append(source.locate(p));
+      }
+      throw new UserException(sb.toString());
+    }
+  }
+
+  /** Runs with Ctrl-C stopping the run cleanly (recorded as stopped) before the JVM exits. */
+  static RunResult runStoppable(KilnRuntime runtime, java.util.function.Supplier<RunResult> run) {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              runtime.orchestrator.stop("interrupted (Ctrl-C or a signal)");
+              try {
+                finished.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "kiln-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run.get();
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for the latch released above
+      }
+    }
+  }
+
+  static int report(RunResult result, PrintWriter out) {
+    out.println(result.runId());
+    out.flush();
+    return result.succeeded() ? 0 : 1;
+  }
+
+  static CommitInfo commitOf(String rev) {
+    return rev == null ? null : CommitInfo.of(null, null, rev);
+  }
+}

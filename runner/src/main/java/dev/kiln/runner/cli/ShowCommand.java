@@ -1,0 +1,66 @@
+package dev.kiln.runner.cli;
+
+import dev.kiln.lineage.LineageStore;
+import dev.kiln.lineage.NotFoundException;
+import dev.kiln.lineage.model.ExecutionDetail;
+import dev.kiln.lineage.model.RunDetail;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code kiln show RUN_ID [--json]}. */
+@Command(
+    name = "show",
+    description =
+        "Show a run: its nodes with status, times, executor and device, parameters, inputs (with"
+            + " the execution that produced them), outputs, metadata and commit.")
+final class ShowCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(paramLabel = "RUN_ID")
+  String runId;
+
+  @Option(names = "--json", description = "the whole record as JSON, every metadata entry included")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    try (LineageStore store = KilnRuntime.openStore()) {
+      RunDetail d;
+      try {
+        d = store.runDetail(runId, json);
+      } catch (NotFoundException e) {
+        throw new UserException("no run " + runId + " in this Kiln home");
+      }
+      if (json) {
+        out.println(d.toJson());
+        return 0;
+      }
+      var run = d.run();
+      out.printf("run %s  pipeline %s  %s%n", run.id(), run.pipeline(), run.status());
+      if (run.commit() != null) {
+        out.printf("commit %s%n", run.commit().sha());
+      }
+      out.printf("%-20s %-10s %-8s %-8s %9s %7s %7s%n", "NODE", "STATUS", "EXECUTOR", "DEVICE",
+          "TIME", "OUTPUTS", "METRICS");
+      for (ExecutionDetail e : d.executions()) {
+        var x = e.execution();
+        String time =
+            x.startedAt() != null && x.finishedAt() != null
+                ? String.format("%.1fs", Duration.between(x.startedAt(), x.finishedAt()).toMillis() / 1000.0)
+                : "";
+        out.printf("%-20s %-10s %-8s %-8s %9s %7d %7d%n", x.nodeName(), x.status(),
+            x.executor() == null ? "" : x.executor(), x.device() == null ? "" : x.device(), time,
+            e.outputs().size(), e.metadataCount());
+        if (x.errorMessage() != null) {
+          out.printf("  error: %s%n", x.errorMessage());
+        }
+      }
+      return 0;
+    }
+  }
+}

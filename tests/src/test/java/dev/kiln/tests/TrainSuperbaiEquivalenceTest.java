@@ -1,0 +1,74 @@
+package dev.kiln.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.compat.valohai.ReadResult;
+import dev.kiln.compat.valohai.ValohaiYaml;
+import dev.kiln.pipelines.Edge;
+import dev.kiln.pipelines.EdgeEnd;
+import dev.kiln.pipelines.InputSpec;
+import dev.kiln.pipelines.ParameterSpec;
+import dev.kiln.pipelines.Pipeline;
+import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.Step;
+import dev.kiln.steps.TrainSuperbai;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The reference pipeline written in the DSL equals the one read from its valohai.yaml. */
+class TrainSuperbaiEquivalenceTest {
+
+  private static Project fromYaml() throws Exception {
+    String yaml;
+    try (InputStream in = TrainSuperbai.class.getResourceAsStream(TrainSuperbai.YAML_RESOURCE)) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    ReadResult r = ValohaiYaml.parse(Path.of("train-superbai/valohai.yaml"), yaml);
+    assertThat(r.diagnostics()).isEmpty();
+    return r.project().orElseThrow();
+  }
+
+  @Test
+  void nodeForNodeAndEdgeForEdge() throws Exception {
+    Pipeline dsl = TrainSuperbai.pipeline();
+    Pipeline yaml = fromYaml().pipeline(TrainSuperbai.NAME).orElseThrow();
+    assertThat(yaml.nodes()).isEqualTo(dsl.nodes());
+    assertThat(yaml.edges()).isEqualTo(dsl.edges());
+    assertThat(yaml).isEqualTo(dsl);
+  }
+
+  @Test
+  void theStepsDeclareTheSameParametersAndInputs() throws Exception {
+    Project yaml = fromYaml();
+    for (Step dslStep : TrainSuperbai.project().steps()) {
+      Step yamlStep = yaml.step(dslStep.name()).orElseThrow();
+      assertThat(yamlStep.parameters()).as(dslStep.name()).isEqualTo(dslStep.parameters());
+      assertThat(yamlStep.inputs().stream().map(InputSpec::name).toList())
+          .isEqualTo(dslStep.inputs().stream().map(InputSpec::name).toList());
+      assertThat(yamlStep.inputs().stream().map(InputSpec::optional).toList())
+          .isEqualTo(dslStep.inputs().stream().map(InputSpec::optional).toList());
+      assertThat(yamlStep.parameters().stream().map(ParameterSpec::name).toList()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void itHasTheSixEdgesOfTheYolov3Tf2Pipeline() {
+    ReadResult r =
+        ValohaiYaml.read(Paths.corpus().resolve("real-world/valohai__yolov3-tf2__valohai.yaml"));
+    Pipeline reference = r.project().orElseThrow().pipeline("train-superbai").orElseThrow();
+    List<Edge> renamed =
+        reference.edges().stream()
+            .map(e -> Edge.of(rename(e.source()), rename(e.target())))
+            .toList();
+    assertThat(TrainSuperbai.pipeline().edges()).isEqualTo(renamed);
+  }
+
+  private static EdgeEnd rename(EdgeEnd end) {
+    return end.node().equals("convert-superbai")
+        ? new EdgeEnd("convert", end.kind(), end.key())
+        : end;
+  }
+}
