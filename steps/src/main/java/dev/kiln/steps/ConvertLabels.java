@@ -27,6 +27,12 @@ public final class ConvertLabels {
   public static final InputPort<LabeledDataset> LABELS =
       InputPort.of("labels", LabeledDataset.class);
 
+  /**
+   * Optional train/test file lists: one file per split named after it ({@code train.txt}, {@code
+   * test.txt}), one image id, file name or file stem per line.
+   */
+  public static final InputPort<Files> SPLIT_LISTS = InputPort.optional("split_lists", Files.class);
+
   public static final OutputPort<ClassNames> CLASSES =
       OutputPort.of("classes", "classes.txt", ClassNames.class);
   public static final OutputPort<TfRecordShards> TRAIN =
@@ -52,9 +58,10 @@ public final class ConvertLabels {
               Params.choice(
                   "split",
                   "auto",
-                  "auto: the source's split tags (folders, columns), else test_ratio by seed;"
-                      + " tags: tags only; ratio: test_ratio by seed, ignoring tags",
-                  "auto", "tags", "ratio"))
+                  "auto: the split_lists input if given, else the source's split tags (folders,"
+                      + " columns), else test_ratio by seed; tags: tags only; ratio: test_ratio by"
+                      + " seed, ignoring tags; files: the split_lists input only",
+                  "auto", "tags", "ratio", "files"))
           .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
           .addParameter(
               Params.choice(
@@ -62,6 +69,7 @@ public final class ConvertLabels {
                   "reject"))
           .addInput(IMAGES)
           .addInput(LABELS)
+          .addInput(SPLIT_LISTS)
           .addOutput(CLASSES)
           .addOutput(TRAIN)
           .addOutput(TEST)

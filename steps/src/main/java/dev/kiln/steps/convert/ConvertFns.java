@@ -179,7 +179,8 @@ final class ConvertFns {
 
       String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
       String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
-      Path dir = Path.of(outputDir);
+      // Each split in its own folder (train/train-00000-of-00004.tfrecord), as the plain converter.
+      Path dir = Files.createDirectories(Path.of(outputDir).resolve(prefix));
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".inprogress");
       WorkFolder.CancelCheck cancel = new WorkFolder.CancelCheck(folder);
       Map<String, Long> perClass = new HashMap<>();
