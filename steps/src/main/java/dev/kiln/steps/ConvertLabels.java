@@ -1,6 +1,8 @@
 package dev.kiln.steps;
 
 import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.InputSpec;
+import dev.kiln.pipelines.KeepDirectories;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
 import dev.kiln.pipelines.dsl.InputPort;
@@ -20,12 +22,24 @@ public final class ConvertLabels {
 
   public static final String NAME = "convert-labels";
 
-  /** The images, when the labels do not sit beside them. */
-  public static final InputPort<ImageSet> IMAGES = InputPort.optional("images", ImageSet.class);
+  /**
+   * The images, when the labels do not sit beside them. Folders are kept ({@code
+   * keep-directories: suffix}): split folders and class folders carry meaning, and two splits may
+   * hold files of the same name.
+   */
+  public static final InputPort<ImageSet> IMAGES =
+      new InputPort<>(
+          InputSpec.builder("images")
+              .optOptional(true)
+              .optKeepDirectories(KeepDirectories.SUFFIX)
+              .build(),
+          ImageSet.class);
 
-  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV). */
+  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV), folders kept as for images. */
   public static final InputPort<LabeledDataset> LABELS =
-      InputPort.of("labels", LabeledDataset.class);
+      new InputPort<>(
+          InputSpec.builder("labels").optKeepDirectories(KeepDirectories.SUFFIX).build(),
+          LabeledDataset.class);
 
   /**
    * Optional train/test file lists: one file per split named after it ({@code train.txt}, {@code
