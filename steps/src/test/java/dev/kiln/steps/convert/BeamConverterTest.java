@@ -72,6 +72,7 @@ class BeamConverterTest {
     Files.delete(jpgs.get(0)); // image-missing
     Files.delete(jpgs.get(1));
     png(jpgs.get(1), 10, 10); // same name, other size: size-mismatch (read as PNG by header)
+    Files.writeString(jpgs.get(2), "not an image at all"); // image-unreadable
 
     ConversionStats plain =
         PlainConverter.convert(options(data, dir.resolve("plain")).optShards(3).build());
@@ -80,13 +81,15 @@ class BeamConverterTest {
             options(data, dir.resolve("beam")).optShards(3).build(), DIRECT, (d, t) -> {});
 
     assertThat(plain.rejectionsByReason())
-        .isEqualTo(Map.of("image-missing", 1L, "size-mismatch", 1L));
-    assertThat(beam.examplesWritten()).isEqualTo(78).isEqualTo(plain.examplesWritten());
+        .isEqualTo(Map.of("image-missing", 1L, "size-mismatch", 1L, "image-unreadable", 1L));
+    assertThat(beam.examplesWritten()).isEqualTo(77).isEqualTo(plain.examplesWritten());
     assertThat(snapshot(dir.resolve("beam"))).isEqualTo(snapshot(dir.resolve("plain")));
     assertThat(snapshot(dir.resolve("beam")).keySet())
         .contains("train/train-00002-of-00003.tfrecord", "test/test-00000-of-00003.tfrecord")
         .noneMatch(n -> n.startsWith(".") || n.contains("/."));
-    assertThat(Files.readAllLines(dir.resolve("beam/rejected.jsonl"))).hasSize(2);
+    assertThat(Files.readAllLines(dir.resolve("beam/rejected.jsonl")))
+        .hasSize(3)
+        .anyMatch(l -> l.contains("\"reason\":\"image-unreadable\""));
   }
 
   @Test
