@@ -74,7 +74,7 @@ final class KilnRuntime implements AutoCloseable {
               : env.containsKey("KILN_CPU_SLOTS")
                   ? Integer.parseInt(env.get("KILN_CPU_SLOTS"))
                   : Math.max(1, Runtime.getRuntime().availableProcessors());
-      int gpus = env.containsKey("KILN_GPUS") ? Integer.parseInt(env.get("KILN_GPUS")) : 0;
+      int gpus = dev.kiln.runner.djl.DjlWorkerExecutor.gpuCount(env, Path.of("/dev"));
       Map<ExecutorKind, Executor> executors = new EnumMap<>(ExecutorKind.class);
       ClassLoader loader = KilnRuntime.class.getClassLoader();
       // Commands like "kiln step train" find this Kiln first on the PATH (./kiln sets KILN_BIN_DIR).
@@ -90,7 +90,10 @@ final class KilnRuntime implements AutoCloseable {
       executors.put(
           ExecutorKind.BEAM,
           new InProcessJavaExecutor(ExecutorKind.BEAM, loader, beam::engineOptions));
-      executors.put(ExecutorKind.DJL, new InProcessJavaExecutor(ExecutorKind.DJL, loader, Map::of));
+      // DJL steps run in a worker JVM (-Dai.djl.offline=true) with one GPU slot per GPU.
+      executors.put(
+          ExecutorKind.DJL,
+          dev.kiln.runner.djl.DjlWorkerExecutor.forThisJvm(env.get("KILN_DJL_JAVA_OPTS"), gpus));
       Orchestrator orchestrator =
           new Orchestrator(
               store,
