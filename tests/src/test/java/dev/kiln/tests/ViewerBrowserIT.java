@@ -151,9 +151,13 @@ class ViewerBrowserIT {
     assertThat(driver.getTitle()).isEqualTo("Kiln lineage viewer");
     assertThat(driver.findElement(By.id("inputs")).getText()).contains("numbers: numbers.txt").contains("from make");
 
-    // the input links to the node that made it, whose image output is previewed
+    // the input links to the node that made it, whose image output is previewed; switching nodes
+    // of the run on screen swaps the panel and keeps the drawn graph
+    driver.executeScript("document.querySelector('#graph svg').setAttribute('data-mark', 'kept')");
     driver.findElement(By.cssSelector("#inputs a.producer")).click();
     wait.until(ExpectedConditions.textToBe(By.id("node-title"), "make"));
+    assertThat(driver.findElement(By.cssSelector("#graph svg")).getDomAttribute("data-mark")).isEqualTo("kept");
+    assertThat(driver.findElements(By.cssSelector("svg g.exec-node.selected text")).get(0).getText()).isEqualTo("make");
     WebElement img = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#outputs img.preview")));
     wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth", img)).intValue() == 1);
 

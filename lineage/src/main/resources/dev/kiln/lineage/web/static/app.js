@@ -124,10 +124,22 @@ function parseHash() {
   return { parts, query: new URLSearchParams(query || '') };
 }
 
+// The run page on screen, so that opening another node of it only swaps the panel.
+let current = null;
+
 async function route() {
-  stopTimers();
   showError('');
   const { parts, query } = parseHash();
+  if (parts[0] === 'run' && current && current.runId === parts[1] && document.getElementById('graph')) {
+    try {
+      await selectNode(parts[2] === 'node' ? parts[3] : null);
+    } catch (e) {
+      showError(e.message);
+    }
+    return;
+  }
+  current = null;
+  stopTimers();
   const main = document.getElementById('main');
   try {
     if (parts[0] === 'run' && parts[1]) {
@@ -341,10 +353,9 @@ async function runPage(main, runId, selected) {
 
   const table = nodeTable(graph);
   append(main, [header, el('div', { class: 'layout' }, graphBox, panel), table]);
+  current = { runId: run.id, groups };
   if (selected) {
-    const g = groups.get(selected);
-    if (g) g.classList.add('selected');
-    await nodePanel(panel, selected);
+    await selectNode(selected);
   }
   document.body.dataset.renderedRun = run.id;
   window.kilnRenderMs = performance.now() - t0;
@@ -371,6 +382,7 @@ async function pollRun(runId, groups) {
       clear(graphBox);
       graphBox.appendChild(root);
       groups = fresh;
+      if (current && current.runId === runId) current.groups = fresh;
       if (parts[3] && groups.get(parts[3])) groups.get(parts[3]).classList.add('selected');
       const status = document.getElementById('run-status');
       clear(status);
@@ -393,6 +405,22 @@ async function pollRun(runId, groups) {
     showError(e.message);
   }
   pollTimer = setTimeout(() => pollRun(runId, groups), POLL_MS);
+}
+
+async function selectNode(executionId) {
+  for (const g of current.groups.values()) g.classList.remove('selected');
+  const panel = document.getElementById('panel');
+  if (!executionId) {
+    if (logTimer) clearTimeout(logTimer);
+    for (const c of charts) c.destroy();
+    charts = [];
+    panel.hidden = true;
+    delete panel.dataset.executionId;
+    return;
+  }
+  const g = current.groups.get(executionId);
+  if (g) g.classList.add('selected');
+  await nodePanel(panel, executionId);
 }
 
 async function stopRun(runId) {
