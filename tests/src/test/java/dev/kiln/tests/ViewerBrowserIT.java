@@ -248,6 +248,9 @@ class ViewerBrowserIT {
       store.queue(second.id());
       wait.until(d -> d.findElements(By.cssSelector("svg g.exec-node")).size() == 2);
       wait.until(d -> "s-SUCCEEDED".equals(d.findElement(By.cssSelector("svg g.exec-node rect")).getDomAttribute("class")));
+      // the node table follows, and offers to compare the two nodes of the same step
+      wait.until(d -> d.findElements(By.cssSelector("#node-table tbody tr")).size() == 2);
+      assertThat(driver.findElement(By.cssSelector("a.compare-step")).getText()).isEqualTo("compare the 2 nodes of step step");
 
       // the run ends: the badge says so and the stop button goes
       store.start(second.id(), "process", "cpu");

@@ -383,6 +383,8 @@ async function pollRun(runId, groups) {
       graphBox.appendChild(root);
       groups = fresh;
       if (current && current.runId === runId) current.groups = fresh;
+      const table = document.getElementById('nodes');
+      if (table) table.replaceWith(nodeTable(graph));
       if (parts[3] && groups.get(parts[3])) groups.get(parts[3]).classList.add('selected');
       const status = document.getElementById('run-status');
       clear(status);
@@ -454,12 +456,18 @@ function nodeTable(graph) {
       if (ids.length) location.hash = '#/compare/' + ids.map(enc).join(',');
     },
   });
-  return el('details', { class: 'nodes', open: graph.nodes.length <= 50 ? 'open' : null },
+  // A step with several nodes (the trials of a sweep) gets a link comparing them all.
+  const byStep = new Map();
+  for (const n of graph.nodes) byStep.set(n.stepName, [...(byStep.get(n.stepName) || []), n.executionId]);
+  const sweeps = [...byStep.entries()].filter(([, ids]) => ids.length > 1).map(([step, ids]) =>
+    el('a', { class: 'compare-step', href: '#/compare/' + ids.slice(0, 100).map(enc).join(','),
+      text: 'compare the ' + Math.min(ids.length, 100) + ' nodes of step ' + step }));
+  return el('details', { class: 'nodes', id: 'nodes', open: graph.nodes.length <= 50 ? 'open' : null },
     el('summary', { text: graph.nodes.length + ' nodes' }),
     el('table', { id: 'node-table' },
       el('thead', null, el('tr', null, ['', 'node', 'step', 'status', 'executor / device', 'time', 'metadata', 'outputs'].map(h => el('th', { text: h })))),
       el('tbody', null, rows)),
-    compare);
+    compare, sweeps.map(a => [' ', a]));
 }
 
 // ------------------------------------------------------------------ node panel
