@@ -5,14 +5,16 @@ import java.util.Optional;
 
 /**
  * What an edge end refers to on its node: an output file, an input, a parameter, a metadata key
- * (a value a step printed as JSON), or a file of a deployment.
+ * (a value a step printed as JSON), a file of a deployment, or a value a deployment node
+ * produces ({@code deploy.deployment.id}, {@code deploy.deployment.version_id}).
  */
 public enum PortKind {
   OUTPUT,
   INPUT,
   PARAMETER,
   METADATA,
-  FILE;
+  FILE,
+  DEPLOYMENT;
 
   /** The word used in {@code node.kind.key} edge ends. */
   public String yamlName() {

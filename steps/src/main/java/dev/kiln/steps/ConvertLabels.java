@@ -1,6 +1,8 @@
 package dev.kiln.steps;
 
 import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.InputSpec;
+import dev.kiln.pipelines.KeepDirectories;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
 import dev.kiln.pipelines.dsl.InputPort;
@@ -20,12 +22,23 @@ public final class ConvertLabels {
 
   public static final String NAME = "convert-labels";
 
-  /** The images, when the labels do not sit beside them. */
-  public static final InputPort<ImageSet> IMAGES = InputPort.optional("images", ImageSet.class);
+  /**
+   * The images, when the labels do not sit beside them. Folders are kept ({@code keep-directories:
+   * suffix}): {@code train/} and {@code test/} may each hold a file of the same name.
+   */
+  public static final InputPort<ImageSet> IMAGES =
+      new InputPort<>(
+          InputSpec.builder("images")
+              .optOptional(true)
+              .optKeepDirectories(KeepDirectories.SUFFIX)
+              .build(),
+          ImageSet.class);
 
   /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV). */
   public static final InputPort<LabeledDataset> LABELS =
-      InputPort.of("labels", LabeledDataset.class);
+      new InputPort<>(
+          InputSpec.builder("labels").optKeepDirectories(KeepDirectories.SUFFIX).build(),
+          LabeledDataset.class);
 
   public static final OutputPort<ClassNames> CLASSES =
       OutputPort.of("classes", "classes.txt", ClassNames.class);
@@ -48,6 +61,13 @@ public final class ConvertLabels {
                   "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv"))
           .addParameter(Params.real("test_ratio", 0.2, 0.0, 1.0, "share of images for test/"))
           .addParameter(Params.integer("seed", 42, "seed of the train/test split"))
+          .addParameter(
+              Params.choice(
+                  "split",
+                  "auto",
+                  "auto: the source's split tags (folders, columns), else test_ratio by seed;"
+                      + " tags: tags only; ratio: test_ratio by seed, ignoring tags",
+                  "auto", "tags", "ratio"))
           .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
           .addParameter(
               Params.choice(

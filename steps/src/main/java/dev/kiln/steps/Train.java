@@ -39,6 +39,30 @@ public final class Train {
           .addParameter(
               Params.integer("weights_num_classes", 80, 1, "classes of the starting weights"))
           .addParameter(Params.integer("size", 416, 32, "input image size in pixels"))
+          .addParameter(
+              Params.integer("max_steps", 0, 0, "optimiser steps; 0 means epochs decide"))
+          .addParameter(
+              Params.integer("warmup_steps", 100, 0, "steps of linear learning-rate warm-up"))
+          .addParameter(
+              Params.integer("train_steps_per_eval", 200, 1, "steps between evaluations"))
+          .addParameter(
+              Params.integer("num_eval_images", 0, 0, "test images evaluated; 0 means all"))
+          .addParameter(
+              Params.real("aug_scale_min", 0.8, 0.1, 10.0, "smallest random scale factor"))
+          .addParameter(
+              Params.real("aug_scale_max", 1.2, 0.1, 10.0, "largest random scale factor"))
+          .addParameter(
+              Params.real(
+                  "time_limit_seconds", 0, 0, 1e7, "stop training after this long; 0: no limit"))
+          .addParameter(Params.integer("seed", 42, 0, "shuffling and augmentation seed"))
+          .addParameter(
+              Params.choice(
+                  "cfg",
+                  "shapes-tiny",
+                  "the network when no model input is given",
+                  "yolov3",
+                  "yolov3-tiny",
+                  "shapes-tiny"))
           .addInput(CLASSES)
           .addInput(TRAIN)
           .addInput(TEST)

@@ -2,6 +2,8 @@ package dev.kiln.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,10 +29,38 @@ class ExamplesIT {
     String runId = log.strip().lines().filter(l -> l.matches("[0-9a-f-]{36}")).findFirst().orElseThrow();
 
     Process show =
-        KilnProcess.start(Paths.repo(), env, dir.resolve("show.json"), "show", runId, "--json");
+        KilnProcess.startSplit(Paths.repo(), env, dir.resolve("show.json"), dir.resolve("show.json.err"), "show", runId, "--json");
     assertThat(show.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String json = Files.readString(dir.resolve("show.json"));
     assertThat(json).contains("\"report\"").contains("report.txt").contains("SUCCEEDED");
     assertThat(json).doesNotContain("FAILED");
+
+    // How was report.txt made? Upstream: report <- words, lines <- write.
+    JsonNode detail = new ObjectMapper().readTree(json);
+    String reportDatum = null;
+    String wordsDatum = null;
+    for (JsonNode e : detail.get("executions")) {
+      String node = e.get("execution").get("nodeName").asText();
+      if (node.equals("report")) {
+        reportDatum = e.get("outputs").get(0).get("datumId").asText();
+      } else if (node.equals("write")) {
+        wordsDatum = e.get("outputs").get(0).get("datumId").asText();
+      }
+    }
+    Process up =
+        KilnProcess.startSplit(Paths.repo(), env, dir.resolve("up.json"), dir.resolve("up.json.err"), "lineage", reportDatum,
+            "--up", "--json");
+    assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String upJson = Files.readString(dir.resolve("up.json"));
+    assertThat(up.exitValue()).as(upJson).isZero();
+    assertThat(upJson).contains("\"report\"").contains("\"words\"").contains("\"lines\"")
+        .contains("\"write\"");
+    // What used words.txt? Downstream: the two counts and, through them, the report.
+    Process down =
+        KilnProcess.startSplit(Paths.repo(), env, dir.resolve("down.json"), dir.resolve("down.json.err"), "lineage", wordsDatum,
+            "--down", "--json");
+    assertThat(down.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String downJson = Files.readString(dir.resolve("down.json"));
+    assertThat(downJson).contains("\"words\"").contains("\"lines\"").contains("\"report\"");
   }
 }

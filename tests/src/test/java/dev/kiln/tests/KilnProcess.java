@@ -22,6 +22,19 @@ final class KilnProcess {
     return pb.start();
   }
 
+  /** As {@link #start}, with standard output and standard error in separate files. */
+  static Process startSplit(Path workDir, Map<String, String> env, Path out, Path err, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Paths.repo().resolve("kiln").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().putAll(env);
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    return pb.start();
+  }
+
   /** Kills the process and everything it started, with SIGKILL. */
   static void killTree(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -397,7 +397,7 @@ public final class Validator {
       Set<PortKind> allowed =
           switch (dst.kind()) {
             case INPUT -> Set.of(PortKind.OUTPUT, PortKind.INPUT);
-            case PARAMETER -> Set.of(PortKind.PARAMETER, PortKind.METADATA);
+            case PARAMETER -> Set.of(PortKind.PARAMETER, PortKind.METADATA, PortKind.DEPLOYMENT);
             case FILE -> Set.of(PortKind.OUTPUT);
             default -> Set.of();
           };
@@ -416,8 +416,7 @@ public final class Validator {
                         + dst
                         + ")")
                 .withHint(
-                    "a "
-                        + dst.kind().yamlName()
+                    article(dst.kind())
                         + " takes "
                         + allowed.stream()
                             .map(k -> k.yamlName() + "s")
@@ -469,11 +468,22 @@ public final class Validator {
                     + ")")
                 .withHint(
                     isSource
-                        ? "sources are output, input, parameter or metadata"
+                        ? "sources are output, input, parameter, metadata or deployment"
                         : "targets are input, parameter or file"));
         return false;
       }
       boolean deployment = node instanceof Node.Deployment;
+      if (end.kind() == PortKind.DEPLOYMENT && !deployment) {
+        problems.add(
+            Problem.error(
+                "deployment-edge-from-non-deployment",
+                where,
+                "a deployment edge must start at a deployment node, but \""
+                    + end.node()
+                    + "\" is "
+                    + article(node.typeName())));
+        return false;
+      }
       if (end.kind() == PortKind.FILE && !deployment) {
         problems.add(
             Problem.error(
@@ -486,14 +496,16 @@ public final class Validator {
         return false;
       }
       if (deployment) {
-        if (end.kind() != PortKind.FILE) {
+        if (end.kind() != (isSource ? PortKind.DEPLOYMENT : PortKind.FILE)) {
           problems.add(
               Problem.error(
                   "deployment-edge",
                   where,
                   "deployment node \""
                       + end.node()
-                      + "\" only takes file edges, not "
+                      + (isSource
+                          ? "\" only gives deployment values (deployment.id, deployment.version_id), not "
+                          : "\" only takes file edges, not ")
                       + end.kind().yamlName()));
           return false;
         }

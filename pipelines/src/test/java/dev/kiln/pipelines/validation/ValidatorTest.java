@@ -119,7 +119,7 @@ class ValidatorTest {
     assertThat(problems(Project.of(List.of(ECHO), List.of(p))))
         .containsExactly(
             "error: pipeline \"kinds\" › edges[0]: an edge into an input cannot come from a"
-                + " parameter (a.parameter.n -> b.input.data); a input takes inputs or outputs",
+                + " parameter (a.parameter.n -> b.input.data); an input takes inputs or outputs",
             "error: pipeline \"kinds\" › edges[1].target: \"output\" cannot be an edge target"
                 + " (b.output.y); targets are input, parameter or file",
             "error: pipeline \"kinds\" › edges[2].target: a file edge must end at a deployment"
@@ -268,6 +268,42 @@ class ValidatorTest {
     assertThat(Validator.checkRunnable(project, p, Map.of("a", Set.of("data"))))
         .extracting(Problem::code)
         .containsExactly("cannot-run-deployment");
+  }
+
+  @Test
+  void deploymentEdgesStartAtDeploymentNodesAndFeedParameters() {
+    Node deploy =
+        new Node.Deployment(
+            "deploy", "dep", List.of("predict"), List.of(), OnError.STOP_ALL,
+            EdgeMergeMode.REPLACE, List.of(), Map.of());
+    Pipeline ok =
+        pipeline(
+            "d",
+            List.of(Node.Execution.of("a", "echo"), deploy, Node.Execution.of("cleanup", "echo")),
+            List.of(
+                edge("a.output.model.pkl", "deploy.file.predict.model"),
+                edge("deploy.deployment.version_id", "cleanup.parameter.n")));
+    assertThat(Validator.validate(Project.of(List.of(ECHO), List.of(ok))))
+        .extracting(Problem::code)
+        .containsExactly("deployment-kept");
+
+    Pipeline bad =
+        pipeline(
+            "e",
+            List.of(Node.Execution.of("a", "echo"), deploy, Node.Execution.of("b", "echo")),
+            List.of(
+                edge("a.deployment.id", "b.parameter.n"),
+                edge("deploy.deployment.id", "b.input.data"),
+                edge("deploy.output.x", "b.parameter.n")));
+    assertThat(problems(Project.of(List.of(ECHO), List.of(bad))))
+        .contains(
+            "error: pipeline \"e\" › edges[0].source: a deployment edge must start at a deployment"
+                + " node, but \"a\" is an execution",
+            "error: pipeline \"e\" › edges[2].source: deployment node \"deploy\" only gives"
+                + " deployment values (deployment.id, deployment.version_id), not output");
+    assertThat(Validator.validate(Project.of(List.of(ECHO), List.of(bad))))
+        .extracting(Problem::code)
+        .contains("edge-kind-mismatch");
   }
 
   @Test

@@ -60,7 +60,9 @@ final class KilnRuntime implements AutoCloseable {
               store,
               new OrchestratorConfig(store.config().kilnHome(), cwd, cpus, gpus),
               executors,
-              console);
+              console,
+              dev.kiln.lineage.openlineage.OpenLineageExporter.fromEnvironment(
+                  env, cwd, w -> console.status("warning: " + w)));
       return new KilnRuntime(store, orchestrator, executors);
     } catch (RuntimeException e) {
       store.close();

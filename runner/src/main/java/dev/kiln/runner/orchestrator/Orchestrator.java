@@ -16,6 +16,7 @@ import dev.kiln.lineage.model.ParameterValue;
 import dev.kiln.lineage.model.RunEvent;
 import dev.kiln.lineage.model.RunRecord;
 import dev.kiln.lineage.model.RunStatus;
+import dev.kiln.lineage.openlineage.OpenLineageExporter;
 import dev.kiln.pipelines.ExecutorKind;
 import dev.kiln.pipelines.OnError;
 import dev.kiln.pipelines.ParamValue;
@@ -67,12 +68,24 @@ public final class Orchestrator implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<String, Thread> running = new ConcurrentHashMap<>();
   private volatile String stopReason;
+  private final Optional<OpenLineageExporter> openLineage;
 
   public Orchestrator(
       LineageStore store,
       OrchestratorConfig config,
       Map<ExecutorKind, Executor> executors,
       Console console) {
+    this(store, config, executors, console, Optional.empty());
+  }
+
+  /** With OpenLineage events sent for every run and execution. */
+  public Orchestrator(
+      LineageStore store,
+      OrchestratorConfig config,
+      Map<ExecutorKind, Executor> executors,
+      Console console,
+      Optional<OpenLineageExporter> openLineage) {
+    this.openLineage = openLineage;
     this.store = store;
     this.config = config;
     this.executors = Map.copyOf(executors);
@@ -104,7 +117,8 @@ public final class Orchestrator implements AutoCloseable {
           NewExecution.of(run.id(), node.name(), node.step().name())
               .withExecutor(kindOf(node.step()).configName()));
     }
-    store.transitionRun(run.id(), RunEvent.START);
+    RunRecord started = store.transitionRun(run.id(), RunEvent.START);
+    openLineage.ifPresent(ol -> ol.runStarted(started));
     console.status("run " + run.id() + " of pipeline " + plan.pipeline().name() + " started");
     return drive(run.id(), plan, options);
   }
@@ -208,6 +222,10 @@ public final class Orchestrator implements AutoCloseable {
                 Done d;
                 try {
                   d = execute(runId, executionId, node, reuse, codeVersion, device);
+                  openLineage.ifPresent(
+                      ol ->
+                          ol.executionFinished(
+                              store.run(runId), store.executionDetail(executionId)));
                 } catch (RuntimeException | Error e) {
                   d = failSafely(executionId, node.name(), e);
                 } finally {
@@ -268,7 +286,9 @@ public final class Orchestrator implements AutoCloseable {
         }
       }
     }
-    return finish(runId, status, nodes, failedStopAll);
+    RunResult result = finish(runId, status, nodes, failedStopAll);
+    openLineage.ifPresent(ol -> ol.runFinished(store.run(runId)));
+    return result;
   }
 
   private RunResult finish(
@@ -402,6 +422,8 @@ public final class Orchestrator implements AutoCloseable {
         ExecutionEvent.START,
         new ExecutionUpdate(kind.configName(), device, cacheKey, null, null));
     console.status(name + ": started (" + kind.configName() + ", " + device + ")");
+    openLineage.ifPresent(
+        ol -> ol.executionStarted(store.run(runId), store.executionDetail(executionId)));
     long started = System.nanoTime();
     ExecutionResult result;
     boolean interrupted = false;

@@ -1,0 +1,214 @@
+package dev.kiln.runner.djl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.StepRun;
+import dev.kiln.runner.executor.ExecutionListener;
+import dev.kiln.runner.executor.ExecutionRequest;
+import dev.kiln.runner.executor.ExecutionResult;
+import dev.kiln.runner.executor.Executor;
+import dev.kiln.runner.process.OutputLine;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Runs {@code djl} steps in a worker JVM ({@code java -Dai.djl.offline=true -cp CLASSPATH
+ * dev.kiln.runner.djl.WorkerMain}). The worker streams logs, metrics and the device back as JSON
+ * lines, which this executor hands to the listener as they come, so the orchestrator records them
+ * live. Interrupting the calling thread kills the worker and its children.
+ *
+ * <p>Which GPU a step gets is the orchestrator's business: it passes {@code djl.device} in the
+ * engine options, and the worker reports the device the step actually used.
+ */
+public final class DjlWorkerExecutor implements Executor {
+  private final String classpath;
+  private final List<String> jvmOptions;
+  private final Supplier<Map<String, String>> engineOptions;
+
+  /**
+   * @param classpath the worker's class path (the orchestrator's own, usually)
+   * @param jvmOptions extra options for the worker JVM, e.g. {@code -Xmx4g}
+   * @param engineOptions what steps see as {@code StepContext.engineOptions()}, asked per execution
+   */
+  public DjlWorkerExecutor(
+      String classpath, List<String> jvmOptions, Supplier<Map<String, String>> engineOptions) {
+    this.classpath = Objects.requireNonNull(classpath, "classpath");
+    this.jvmOptions = List.copyOf(jvmOptions);
+    this.engineOptions = Objects.requireNonNull(engineOptions, "engineOptions");
+  }
+
+  /** A worker with this JVM's class path and no extra options. */
+  public static DjlWorkerExecutor withCurrentClasspath() {
+    return new DjlWorkerExecutor(System.getProperty("java.class.path"), List.of(), Map::of);
+  }
+
+  @Override
+  public ExecutorKind kind() {
+    return ExecutorKind.DJL;
+  }
+
+  /** The worker's command line for a request file. */
+  List<String> command(Path requestFile) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Dai.djl.offline=true");
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(WorkerMain.class.getName());
+    cmd.add(requestFile.toString());
+    return cmd;
+  }
+
+  @Override
+  public ExecutionResult execute(ExecutionRequest request, ExecutionListener listener)
+      throws InterruptedException {
+    if (!(request.step().run() instanceof StepRun.JavaFunction java)) {
+      throw new IllegalArgumentException(
+          "step " + request.step().name() + " is a command, not a Java step");
+    }
+    Path requestFile = request.directory().configDir().resolve("djl-worker.json");
+    Process process;
+    try {
+      WorkerProtocol.Request r =
+          new WorkerProtocol.Request(
+              java.className(),
+              request.executionId(),
+              request.parameters(),
+              request.directory().inputsDir().toString(),
+              request.directory().outputsDir().toString(),
+              engineOptions.get());
+      WorkerProtocol.JSON.writerWithDefaultPrettyPrinter()
+          .writeValue(requestFile.toFile(), WorkerProtocol.encode(r));
+      ProcessBuilder pb = new ProcessBuilder(command(requestFile));
+      pb.directory(request.repositoryDir().toFile());
+      pb.environment()
+          .putAll(
+              request.directory().environment(
+                  request.executionId(), request.runId(), request.nodeName(),
+                  request.repositoryDir()));
+      process = pb.start();
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      return failed("cannot start the DJL worker JVM: " + e.getMessage());
+    }
+    AtomicReference<String> device = new AtomicReference<>("cpu");
+    AtomicReference<JsonNode> result = new AtomicReference<>();
+    Thread out = pump(process.getInputStream(), true, listener, device, result, request);
+    Thread err = pump(process.getErrorStream(), false, listener, device, result, request);
+    try {
+      while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      out.join(10_000);
+      err.join(10_000);
+    } catch (InterruptedException e) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.onExit().join();
+      out.join(2_000);
+      err.join(2_000);
+      throw new InterruptedException("DJL worker of " + request.nodeName() + " killed");
+    }
+    JsonNode r = result.get();
+    int code = process.exitValue();
+    if (r == null) {
+      return new ExecutionResult(false, false, Optional.of(code),
+          "the DJL worker exited with " + code + " before reporting a result", device.get());
+    }
+    if (r.path("ok").asBoolean()) {
+      return new ExecutionResult(true, false, Optional.of(code), "finished", device.get());
+    }
+    return new ExecutionResult(false, false, Optional.of(code),
+        r.path("error").asText("the step failed"), device.get());
+  }
+
+  private static ExecutionResult failed(String detail) {
+    return new ExecutionResult(false, false, Optional.empty(), detail, "cpu");
+  }
+
+  private static Thread pump(
+      InputStream in,
+      boolean protocol,
+      ExecutionListener listener,
+      AtomicReference<String> device,
+      AtomicReference<JsonNode> result,
+      ExecutionRequest request) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (protocol) {
+                    handle(line, listener, device, result);
+                  } else {
+                    listener.line(new OutputLine(Instant.now(), OutputLine.Stream.STDERR, line));
+                  }
+                }
+              } catch (IOException e) {
+                listener.line(
+                    new OutputLine(Instant.now(), OutputLine.Stream.STDERR,
+                        "kiln: lost the DJL worker's output: " + e.getMessage()));
+              }
+            },
+            "djl-worker-" + request.nodeName() + (protocol ? "-out" : "-err"));
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void handle(
+      String line,
+      ExecutionListener listener,
+      AtomicReference<String> device,
+      AtomicReference<JsonNode> result) {
+    JsonNode msg = null;
+    if (line.startsWith("{")) {
+      try {
+        msg = WorkerProtocol.JSON.readTree(line);
+      } catch (IOException e) {
+        msg = null;
+      }
+    }
+    if (msg == null || !msg.has(WorkerProtocol.TAG)) {
+      listener.line(new OutputLine(Instant.now(), OutputLine.Stream.STDOUT, line));
+      return;
+    }
+    switch (msg.get(WorkerProtocol.TAG).asText()) {
+      case "log" ->
+          listener.line(
+              new OutputLine(Instant.now(), OutputLine.Stream.STDOUT, msg.path("line").asText()));
+      case "metrics" -> {
+        JsonNode entry = msg.path("entry");
+        if (entry instanceof ObjectNode o) {
+          listener.line(new OutputLine(Instant.now(), OutputLine.Stream.STDOUT, o.toString()));
+          listener.metadata(o);
+        }
+      }
+      case "device" -> {
+        device.set(msg.path("device").asText("cpu"));
+        listener.device(device.get());
+      }
+      case "result" -> result.set(msg);
+      default -> listener.line(new OutputLine(Instant.now(), OutputLine.Stream.STDOUT, line));
+    }
+  }
+}

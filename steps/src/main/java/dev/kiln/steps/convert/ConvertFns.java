@@ -1,0 +1,248 @@
+package dev.kiln.steps.convert;
+
+import dev.kiln.steps.labels.BoxAnnotation;
+import dev.kiln.steps.labels.BoxPolicy;
+import dev.kiln.steps.labels.ClassList;
+import dev.kiln.steps.labels.LabeledImage;
+import dev.kiln.steps.labels.RecordConverter;
+import dev.kiln.steps.labels.Rejection;
+import dev.kiln.steps.labels.Splitter;
+import dev.kiln.steps.labels.Validation;
+import dev.kiln.steps.tfrecord.ShardedTfRecordWriter;
+import dev.kiln.steps.tfrecord.TfRecordWriter;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+
+/** The DoFns of the convert-labels pipeline. */
+final class ConvertFns {
+  static final String METRICS_NAMESPACE = "convert-labels";
+
+  /** Images routed to a shard, keyed by (split, shard index). */
+  static final TupleTag<KV<KV<String, Integer>, WorkItem>> ROUTED = new TupleTag<>() {};
+
+  /** Rejections and shard results for the driver. */
+  static final TupleTag<ReportEntry> REPORT = new TupleTag<>() {};
+
+  private ConvertFns() {}
+
+  /** Counts into the work folder's progress files, at most once a second and when asked. */
+  private static final class Progress {
+    private final WorkFolder folder;
+    private final String worker = UUID.randomUUID().toString();
+    private long done;
+    private long lastWrite;
+
+    Progress(WorkFolder folder) {
+      this.folder = folder;
+      this.lastWrite = System.nanoTime();
+    }
+
+    void add(long n) {
+      done += n;
+      if (System.nanoTime() - lastWrite > 1_000_000_000L) {
+        flush();
+      }
+    }
+
+    void flush() {
+      folder.writeProgress(worker, done);
+      lastWrite = System.nanoTime();
+    }
+  }
+
+  /**
+   * Per image: assign the split, validate, pick the shard. Pure computation on metadata; rejected
+   * images count as done for progress.
+   */
+  static final class AssignFn extends DoFn<WorkItem, KV<KV<String, Integer>, WorkItem>> {
+    private final Splitter splitter;
+    private final ClassList classes;
+    private final BoxPolicy boxPolicy;
+    private final int shards;
+    private final WorkFolder folder;
+    private final Counter rejectedImages =
+        Metrics.counter(METRICS_NAMESPACE, "images-rejected-before-read");
+    private transient Progress progress;
+
+    AssignFn(Splitter splitter, ClassList classes, BoxPolicy boxPolicy, int shards, WorkFolder f) {
+      this.splitter = splitter;
+      this.classes = classes;
+      this.boxPolicy = boxPolicy;
+      this.shards = shards;
+      this.folder = f;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      progress = new Progress(folder);
+    }
+
+    @ProcessElement
+    public void process(@Element WorkItem item, MultiOutputReceiver out) {
+      LabeledImage image = item.image();
+      Optional<String> split = splitter.assign(image);
+      if (split.isEmpty()) {
+        out.get(REPORT)
+            .output(new ReportEntry.Rejected(item.index(), 0, splitter.unassigned(image)));
+        rejectedImages.inc();
+        progress.add(1);
+        return;
+      }
+      Validation.Result valid = Validation.validate(image, classes, boxPolicy);
+      List<Rejection> rejections = valid.rejections();
+      for (int i = 0; i < rejections.size(); i++) {
+        out.get(REPORT).output(new ReportEntry.Rejected(item.index(), i, rejections.get(i)));
+      }
+      if (!valid.accepted()) {
+        rejectedImages.inc();
+        progress.add(1);
+        return;
+      }
+      int shard = ShardedTfRecordWriter.shardOf(image.sourceId(), shards);
+      out.get(ROUTED)
+          .output(
+              KV.of(
+                  KV.of(split.get(), shard),
+                  new WorkItem(
+                      item.index(), valid.image(), valid.clippedBoxes(), rejections.size())));
+    }
+
+    @FinishBundle
+    public void finishBundle() {
+      progress.flush();
+    }
+  }
+
+  /**
+   * Writes one shard: reads, checks and encodes each of its images in the plain converter's order
+   * and streams the records to the file. Only the shard's metadata is held in memory; an image's
+   * bytes live only while its record is written. The file appears under its final name only when
+   * complete, so a retried or failed attempt never leaves a half shard behind.
+   */
+  static final class WriteShardFn
+      extends DoFn<KV<KV<String, Integer>, Iterable<WorkItem>>, ReportEntry> {
+    private final ClassList classes;
+    private final int shards;
+    private final Set<String> declaredSplits;
+    private final String outputDir;
+    private final WorkFolder folder;
+    private final Counter written = Metrics.counter(METRICS_NAMESPACE, "records-written");
+    private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "images-rejected-on-read");
+    private transient Progress progress;
+
+    WriteShardFn(
+        ClassList classes, int shards, Set<String> declaredSplits, Path outputDir, WorkFolder f) {
+      this.classes = classes;
+      this.shards = shards;
+      this.declaredSplits = Set.copyOf(declaredSplits);
+      this.outputDir = outputDir.toAbsolutePath().toString();
+      this.folder = f;
+    }
+
+    @Setup
+    public void setup() {
+      progress = new Progress(folder);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<KV<String, Integer>, Iterable<WorkItem>> group, OutputReceiver<ReportEntry> out)
+        throws IOException {
+      String split = group.getKey().getKey();
+      int shard = group.getKey().getValue();
+      List<WorkItem> items = new ArrayList<>();
+      group.getValue().forEach(items::add);
+      items.sort(Comparator.comparingLong(WorkItem::index));
+
+      String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
+      String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
+      Path dir = Path.of(outputDir);
+      Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".inprogress");
+      WorkFolder.CancelCheck cancel = new WorkFolder.CancelCheck(folder);
+      Map<String, Long> perClass = new HashMap<>();
+      long clipped = 0;
+      long bytes;
+      long records;
+      try (TfRecordWriter w = TfRecordWriter.create(tmp)) {
+        for (WorkItem item : items) {
+          cancel.check();
+          clipped += item.clippedBoxes();
+          RecordConverter.Outcome outcome = RecordConverter.convert(item.image(), classes);
+          if (outcome instanceof RecordConverter.Rejected r) {
+            out.output(
+                new ReportEntry.Rejected(item.index(), item.rejectionsBefore(), r.rejection()));
+            rejected.inc();
+          } else if (outcome instanceof RecordConverter.Encoded enc) {
+            w.write(enc.example());
+            written.inc();
+            enc.image().label().ifPresent(l -> perClass.merge(l, 1L, Long::sum));
+            for (BoxAnnotation b : enc.image().boxes()) {
+              perClass.merge(b.className(), 1L, Long::sum);
+            }
+          }
+          progress.add(1);
+        }
+        records = w.records();
+        bytes = w.bytes();
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+      if (records == 0) {
+        // The plain converter opens a split's files on its first record; leave empty files to
+        // the driver, which knows every split that got one.
+        Files.deleteIfExists(tmp);
+      } else {
+        Files.move(
+            tmp,
+            dir.resolve(name),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+      progress.flush();
+      out.output(new ReportEntry.ShardWritten(split, name, records, bytes, perClass, clipped));
+    }
+  }
+
+  /** Writes every report entry into one file for the driver. */
+  static final class WriteReportFn extends DoFn<KV<Integer, Iterable<ReportEntry>>, Void> {
+    private final WorkFolder folder;
+
+    WriteReportFn(WorkFolder folder) {
+      this.folder = folder;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<ReportEntry>> all) throws IOException {
+      ArrayList<ReportEntry> entries = new ArrayList<>();
+      all.getValue().forEach(entries::add);
+      Path tmp = folder.dir().resolve("." + WorkFolder.REPORT + "." + UUID.randomUUID());
+      try (OutputStream os = Files.newOutputStream(tmp);
+          ObjectOutputStream oos = new ObjectOutputStream(os)) {
+        oos.writeObject(entries);
+      }
+      Files.move(
+          tmp,
+          folder.report(),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.kiln.steps.convert;
+
+import dev.kiln.pipelines.step.StepContext;
+import dev.kiln.pipelines.step.StepFunction;
+import dev.kiln.steps.labels.BoxPolicy;
+import dev.kiln.steps.labels.ConversionStats;
+import dev.kiln.steps.labels.ConvertOptions;
+import dev.kiln.steps.labels.LabelFormat;
+import dev.kiln.steps.labels.Splitter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The {@code convert-labels} step: maps the step's parameters and inputs to a {@link
+ * ConvertOptions}, runs {@link BeamConverter} with the Beam arguments of the {@code beam} executor
+ * ({@code beam.args}; the DirectRunner when there are none) and logs the result as metadata.
+ */
+public final class ConvertLabelsFunction implements StepFunction {
+  /** The engine option that carries Beam pipeline arguments. */
+  public static final String BEAM_ARGS = "beam.args";
+
+  /** Beam arguments used when the executor gives none. */
+  public static final String DEFAULT_BEAM_ARGS = "--runner=DirectRunner";
+
+  @Override
+  public void run(StepContext context) throws Exception {
+    Path labels = context.inputDir("labels");
+    Path input = datasetRoot(context);
+    ConvertOptions.Builder b =
+        ConvertOptions.builder()
+            .setInput(input)
+            .setOutputDir(context.outputDir())
+            .optSplitter(splitter(context))
+            .optShards(context.intParameter("shards"))
+            .optBoxPolicy(boxPolicy(context.stringParameter("box_policy")));
+    String format = context.stringParameter("format");
+    if (!format.equalsIgnoreCase("auto")) {
+      b.optFormat(format(format));
+    }
+    ConvertOptions options = b.build();
+    List<String> args = beamArgs(context.engineOptions());
+    context.log("convert-labels: Beam arguments " + String.join(" ", args));
+    context.reportDevice("cpu");
+    ConversionStats stats;
+    try {
+      stats =
+          BeamConverter.convert(
+              options, args, (done, total) -> context.progress("records", done, total));
+    } finally {
+      if (!input.equals(labels)) {
+        deleteLinks(input);
+      }
+    }
+    context.logMetrics(metrics(stats));
+  }
+
+  /** Splits {@code beam.args} on white space; {@link #DEFAULT_BEAM_ARGS} when absent. */
+  static List<String> beamArgs(Map<String, String> engineOptions) {
+    String raw = engineOptions.getOrDefault(BEAM_ARGS, "").strip();
+    if (raw.isEmpty()) {
+      raw = DEFAULT_BEAM_ARGS;
+    }
+    return Arrays.stream(raw.split("\\s+")).toList();
+  }
+
+  /** The metadata entry of a conversion: counts per split and class, shards, throughput. */
+  static Map<String, Object> metrics(ConversionStats stats) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("format", stats.format());
+    m.put("images_read", stats.imagesRead());
+    m.put("records_written", stats.examplesWritten());
+    m.put("rejected", stats.rejected());
+    m.put("records_per_split", stats.examplesPerSplit());
+    m.put("objects_per_split_and_class", stats.objectsPerSplitAndClass());
+    m.put("rejections_by_reason", stats.rejectionsByReason());
+    m.put("boxes_clipped", stats.boxesClipped());
+    m.put("classes", stats.classes().size());
+    m.put("shards_written", stats.shardFiles().size());
+    m.put("bytes_written", stats.bytesWritten());
+    double seconds = Math.max(stats.elapsedMillis(), 1) / 1000.0;
+    m.put("elapsed_s", seconds);
+    m.put("records_per_s", Math.round(stats.examplesWritten() / seconds * 10) / 10.0);
+    m.put("mb_per_s", Math.round(stats.bytesWritten() / 1e6 / seconds * 10) / 10.0);
+    return m;
+  }
+
+  private static Splitter splitter(StepContext context) {
+    double testRatio = context.doubleParameter("test_ratio");
+    long seed = context.longParameter("seed");
+    Splitter.ByRatio ratio = new Splitter.ByRatio(1.0 - testRatio, seed);
+    String split = context.parameter("split").map(v -> v.render()).orElse("auto");
+    return switch (split.strip().toLowerCase(Locale.ROOT)) {
+      case "auto" -> new Splitter.ByTag(ratio);
+      case "tags" -> Splitter.ByTag.strict();
+      case "ratio" -> ratio;
+      default ->
+          throw new IllegalArgumentException(
+              "parameter \"split\" is \"" + split + "\"; expected auto, tags or ratio");
+    };
+  }
+
+  private static BoxPolicy boxPolicy(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "clip" -> BoxPolicy.CLIP;
+      case "reject" -> BoxPolicy.REJECT;
+      default ->
+          throw new IllegalArgumentException(
+              "parameter \"box_policy\" is \"" + value + "\"; expected clip or reject");
+    };
+  }
+
+  /** The step's format names ({@code sagemaker}, {@code manifest}) or the reader ids. */
+  static LabelFormat format(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "sagemaker" -> LabelFormat.SAGEMAKER_JSON;
+      case "manifest" -> LabelFormat.SAGEMAKER_MANIFEST;
+      default -> LabelFormat.fromId(value);
+    };
+  }
+
+  /**
+   * The folder the readers see. Readers look for images beside their labels, so when the images
+   * come as a separate input, both inputs are linked into one folder tree (labels win a clash).
+   */
+  private static Path datasetRoot(StepContext context) throws IOException {
+    Path labels = context.inputDir("labels");
+    if (context.inputFiles("labels").isEmpty()) {
+      throw new IllegalArgumentException(
+          "input \"labels\" is empty: give the annotations (COCO, SageMaker, VOC, YOLO, folders,"
+              + " CSV)");
+    }
+    List<Path> images = context.inputFiles("images");
+    if (images.isEmpty()) {
+      return labels;
+    }
+    Path merged = Files.createTempDirectory("kiln-convert-" + context.executionId() + "-");
+    link(context.inputDir("images"), images, merged);
+    link(labels, context.inputFiles("labels"), merged);
+    return merged;
+  }
+
+  private static void link(Path root, List<Path> files, Path target) throws IOException {
+    for (Path f : files) {
+      Path dest = target.resolve(root.relativize(f).toString());
+      Files.createDirectories(dest.getParent());
+      Files.deleteIfExists(dest);
+      Files.createSymbolicLink(dest, f.toAbsolutePath());
+    }
+  }
+
+  private static void deleteLinks(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
