@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       LintCommand.class,
       RunCommand.class,
+      WatchCommand.class,
       ExecCommand.class,
       ResumeCommand.class,
       ShowCommand.class,

@@ -21,11 +21,23 @@ final class KilnRuntime implements AutoCloseable {
   final LineageStore store;
   final Orchestrator orchestrator;
   private final Map<ExecutorKind, Executor> executors;
+  private final Console console;
+  private final int cpus;
+  private final int gpus;
 
-  private KilnRuntime(LineageStore store, Orchestrator orchestrator, Map<ExecutorKind, Executor> e) {
+  private KilnRuntime(
+      LineageStore store,
+      Map<ExecutorKind, Executor> executors,
+      Console console,
+      int cpus,
+      int gpus,
+      Path workingDir) {
     this.store = store;
-    this.orchestrator = orchestrator;
-    this.executors = e;
+    this.executors = executors;
+    this.console = console;
+    this.cpus = cpus;
+    this.gpus = gpus;
+    this.orchestrator = orchestrator(workingDir);
   }
 
   static LineageStore openStore() {
@@ -55,19 +67,26 @@ final class KilnRuntime implements AutoCloseable {
       executors.put(ExecutorKind.PROCESS, new ProcessExecutor(base));
       executors.put(ExecutorKind.BEAM, new InProcessJavaExecutor(ExecutorKind.BEAM, loader, Map::of));
       executors.put(ExecutorKind.DJL, new InProcessJavaExecutor(ExecutorKind.DJL, loader, Map::of));
-      Orchestrator orchestrator =
-          new Orchestrator(
-              store,
-              new OrchestratorConfig(store.config().kilnHome(), cwd, cpus, gpus),
-              executors,
-              console,
-              dev.kiln.lineage.openlineage.OpenLineageExporter.fromEnvironment(
-                  env, cwd, w -> console.status("warning: " + w)));
-      return new KilnRuntime(store, orchestrator, executors);
+      return new KilnRuntime(store, executors, console, cpus, gpus, cwd);
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Another orchestrator on the same store and executors whose steps run from {@code workingDir}
+   * (a commit's checkout, for {@code kiln watch}); the caller closes it.
+   */
+  Orchestrator orchestrator(Path workingDir) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return new Orchestrator(
+        store,
+        new OrchestratorConfig(store.config().kilnHome(), workingDir, cpus, gpus),
+        executors,
+        console,
+        dev.kiln.lineage.openlineage.OpenLineageExporter.fromEnvironment(
+            System.getenv(), cwd, w -> console.status("warning: " + w)));
   }
 
   @Override

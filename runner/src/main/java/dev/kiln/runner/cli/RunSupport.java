@@ -87,4 +87,32 @@ final class RunSupport {
   static CommitInfo commitOf(String rev) {
     return rev == null ? null : CommitInfo.of(null, null, rev);
   }
+
+  /**
+   * {@code --commit REV} when given; otherwise the commit of the Git working copy that holds
+   * {@code file} (or the current folder): repository URL without credentials, branch, sha, author,
+   * message and whether tracked files have uncommitted changes. Null outside a working copy. A
+   * working copy that cannot be read is a warning, not a reason to refuse the run.
+   */
+  static CommitInfo commitOf(String rev, java.nio.file.Path file, PrintWriter err) {
+    if (rev != null) {
+      return commitOf(rev);
+    }
+    java.nio.file.Path dir =
+        file == null
+            ? java.nio.file.Path.of("").toAbsolutePath()
+            : file.toAbsolutePath().normalize().getParent();
+    try {
+      CommitInfo c = dev.kiln.runner.git.GitInfo.detect(dir).orElse(null);
+      if (c != null && c.dirty()) {
+        err.println(
+            "note: the working copy has uncommitted changes; the run records commit "
+                + c.sha().substring(0, 12) + " as dirty");
+      }
+      return c;
+    } catch (dev.kiln.runner.git.GitException e) {
+      err.println("warning: no commit recorded: " + e.getMessage());
+      return null;
+    }
+  }
 }

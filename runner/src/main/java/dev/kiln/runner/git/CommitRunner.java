@@ -42,8 +42,8 @@ import java.util.function.Consumer;
  * that the push is answered and the commit is not tried again on the next poll.
  *
  * <p>Where the pipeline comes from: {@code kiln.yaml} at the commit's root may name built-in Java
- * DSL pipelines ({@code dsl-pipelines: [NAME, ...]}) and the valohai.yaml to read ({@code
- * valohai-yaml: PATH}, default {@code valohai.yaml}).
+ * DSL pipelines ({@code pipeline: NAME} or {@code dsl-pipelines: [NAME, ...]}) and the valohai.yaml
+ * to read ({@code valohai-yaml: PATH}, default {@code valohai.yaml}).
  */
 public final class CommitRunner {
   static final String KILN_YAML = "kiln.yaml";
@@ -60,7 +60,7 @@ public final class CommitRunner {
   }
 
   /** The pipeline as loaded from a checkout: or why it could not be. */
-  private sealed interface Loaded {
+  sealed interface Loaded {
     record Ready(String source, Plan plan, List<String> warnings) implements Loaded {}
 
     record Invalid(String source, String detail) implements Loaded {}
@@ -99,7 +99,8 @@ public final class CommitRunner {
     }
   }
 
-  private Loaded load(Path checkout, String pipeline) {
+  /** The pipeline of a checkout, planned, or every reason why it cannot run. */
+  Loaded load(Path checkout, String pipeline) {
     Path kilnYaml = checkout.resolve(KILN_YAML);
     String valohaiName = "valohai.yaml";
     if (Files.isRegularFile(kilnYaml)) {
@@ -131,7 +132,9 @@ public final class CommitRunner {
     ReadResult r = ValohaiYaml.parse(Path.of(valohaiName), text);
     if (r.project().isEmpty() || r.hasErrors()) {
       StringBuilder sb = new StringBuilder(valohaiName + " has errors:");
-      for (Diagnostic d : r.hasErrors() ? r.errors() : r.diagnostics()) {
+      // Errors and warnings, as kiln lint prints them: a warning often explains an error
+      // (an unknown key "commnd" beside "command is required").
+      for (Diagnostic d : r.diagnostics().stream().sorted(Diagnostic.ORDER).toList()) {
         sb.append("\n  ").append(d);
       }
       return new Loaded.Invalid(source, sb.toString());
@@ -239,6 +242,13 @@ public final class CommitRunner {
               }
             }
           }
+          case "pipeline" -> {
+            if (v.isTextual()) {
+              dsl.add(v.asText());
+            } else {
+              problems.add("pipeline: expected the name of a built-in DSL pipeline");
+            }
+          }
           case "valohai-yaml" -> {
             if (v.isTextual()) {
               valohai = Optional.of(v.asText());
@@ -248,8 +258,8 @@ public final class CommitRunner {
           }
           default ->
               problems.add(
-                  "unknown key \"" + key + "\" (known: dsl-pipelines, valohai-yaml)"
-                      + DidYouMean.hint(key, List.of("dsl-pipelines", "valohai-yaml"))
+                  "unknown key \"" + key + "\" (known: pipeline, dsl-pipelines, valohai-yaml)"
+                      + DidYouMean.hint(key, List.of("pipeline", "dsl-pipelines", "valohai-yaml"))
                           .map(h -> "; " + h)
                           .orElse(""));
         }

@@ -133,27 +133,57 @@ public final class RepositoryMirror implements AutoCloseable {
   }
 
   /**
-   * The commits to run, oldest first: following first parents back from {@code tip} until a commit
-   * for which {@code alreadyRun} holds. When none of the last {@value #MAX_WALK} commits was run
-   * (a new watch, or a history rewritten past everything run) only the tip is new, so that starting
-   * a watch on an old repository does not replay its history.
+   * The commits on the first-parent line of {@code tip} that were not run, oldest first.
+   *
+   * @param commits the commits after the newest one for which {@code alreadyRun} holds, oldest
+   *     first; the whole line (at most {@value #MAX_WALK} commits) when none was run
+   * @param reachedRun true when the walk stopped at a commit that was run; false when it reached
+   *     the first commit of the repository or {@value #MAX_WALK} commits without finding one
    */
-  public List<String> newCommits(String tip, Predicate<String> alreadyRun) {
+  public record NewCommits(List<String> commits, boolean reachedRun) {
+    public NewCommits {
+      commits = List.copyOf(commits);
+    }
+  }
+
+  /** Follows first parents back from {@code tip} until a commit for which {@code alreadyRun} holds. */
+  public NewCommits newCommits(String tip, Predicate<String> alreadyRun) {
     List<String> out = new ArrayList<>();
+    boolean reached = false;
     try (RevWalk walk = new RevWalk(repo)) {
       RevCommit c = walk.parseCommit(ObjectId.fromString(tip));
       while (c != null && out.size() < MAX_WALK) {
         if (alreadyRun.test(c.name())) {
-          Collections.reverse(out);
-          return out;
+          reached = true;
+          break;
         }
         out.add(c.name());
         c = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0));
       }
     } catch (IOException e) {
-      throw new GitException("cannot walk the history of " + url + " from " + tip + ": " + e.getMessage(), e);
+      throw new GitException(
+          "cannot walk the history of " + url + " from " + tip + ": " + e.getMessage(), e);
     }
-    return List.of(tip);
+    Collections.reverse(out);
+    return new NewCommits(out, reached);
+  }
+
+  /**
+   * True when {@code older} is an ancestor of (or equal to) {@code newer}: the branch moved
+   * forward. False after a force-push that rewrote history, or when {@code older} is no longer in
+   * the mirror.
+   */
+  public boolean isAncestor(String older, String newer) {
+    try (RevWalk walk = new RevWalk(repo)) {
+      ObjectId o = ObjectId.fromString(older);
+      if (!repo.getObjectDatabase().has(o)) {
+        return false;
+      }
+      return walk.isMergedInto(walk.parseCommit(o), walk.parseCommit(ObjectId.fromString(newer)));
+    } catch (IOException e) {
+      throw new GitException(
+          "cannot compare " + older + " and " + newer + " of " + url + ": " + e.getMessage(), e);
+    }
   }
 
   /** Who made the commit and why, and where it came from. */
