@@ -61,7 +61,19 @@ public final class CommitRunner {
 
   /** The pipeline as loaded from a checkout: or why it could not be. */
   sealed interface Loaded {
-    record Ready(String source, Plan plan, List<String> warnings) implements Loaded {}
+    record Ready(
+        String source,
+        Plan plan,
+        List<String> warnings,
+        Map<String, List<String>> params,
+        Map<String, List<String>> inputs)
+        implements Loaded {
+      public Ready {
+        warnings = List.copyOf(warnings);
+        params = Map.copyOf(params);
+        inputs = Map.copyOf(inputs);
+      }
+    }
 
     record Invalid(String source, String detail) implements Loaded {}
   }
@@ -81,7 +93,11 @@ public final class CommitRunner {
     }
     Loaded.Ready ready = (Loaded.Ready) loaded;
     ready.warnings().forEach(log);
-    RunOptions options = RunOptions.of(ready.source()).withCommit(commit);
+    RunOptions options =
+        RunOptions.of(ready.source())
+            .withParams(ready.params())
+            .withInputs(ready.inputs())
+            .withCommit(commit);
     try (Orchestrator orchestrator = orchestrators.open(checkout)) {
       current = orchestrator;
       RunResult result = orchestrator.run(ready.plan(), options);
@@ -103,15 +119,15 @@ public final class CommitRunner {
   Loaded load(Path checkout, String pipeline) {
     Path kilnYaml = checkout.resolve(KILN_YAML);
     String valohaiName = "valohai.yaml";
+    KilnYaml k = KilnYaml.NONE;
     if (Files.isRegularFile(kilnYaml)) {
-      KilnYaml k;
       try {
         k = KilnYaml.read(kilnYaml);
       } catch (KilnYamlException e) {
         return new Loaded.Invalid(kilnYaml.toString(), e.getMessage());
       }
       if (k.dslPipelines().contains(pipeline)) {
-        return loadDsl(pipeline);
+        return loadDsl(pipeline, k);
       }
       valohaiName = k.valohaiYaml().orElse(valohaiName);
     }
@@ -141,10 +157,10 @@ public final class CommitRunner {
     }
     List<String> warnings = new ArrayList<>();
     r.warnings().forEach(d -> warnings.add(d.toString()));
-    return plan(source, valohaiName, r.project().get(), pipeline, r.index(), warnings);
+    return plan(source, valohaiName, r.project().get(), pipeline, r.index(), warnings, k);
   }
 
-  private Loaded loadDsl(String pipeline) {
+  private Loaded loadDsl(String pipeline, KilnYaml k) {
     StepRegistry registry = StepRegistry.load(CommitRunner.class.getClassLoader());
     Optional<Project> project = registry.pipeline(pipeline);
     if (project.isEmpty()) {
@@ -154,7 +170,8 @@ public final class CommitRunner {
               + " class path defines it (known: " + String.join(", ", registry.pipelineNames()) + ")"
               + DidYouMean.hint(pipeline, registry.pipelineNames()).map(h -> "; " + h).orElse(""));
     }
-    return plan("dsl:" + pipeline, "dsl:" + pipeline, project.get(), pipeline, Optional.empty(), List.of());
+    return plan(
+        "dsl:" + pipeline, "dsl:" + pipeline, project.get(), pipeline, Optional.empty(), List.of(), k);
   }
 
   private static Loaded plan(
@@ -163,7 +180,8 @@ public final class CommitRunner {
       Project project,
       String pipeline,
       Optional<LocationIndex> index,
-      List<String> warnings) {
+      List<String> warnings,
+      KilnYaml k) {
     Optional<Pipeline> p = project.pipeline(pipeline);
     if (p.isEmpty()) {
       List<String> known = project.pipelines().stream().map(Pipeline::name).toList();
@@ -174,10 +192,10 @@ public final class CommitRunner {
               + DidYouMean.hint(pipeline, known).map(h -> "; " + h).orElse(""));
     }
     try {
-      Plan plan = Planner.plan(project, p.get(), Map.of(), Map.of());
+      Plan plan = Planner.plan(project, p.get(), k.params(), k.inputs());
       List<String> all = new ArrayList<>(warnings);
       plan.warnings().forEach(w -> all.add(locate(w, shownName, index).toString()));
-      return new Loaded.Ready(source, plan, all);
+      return new Loaded.Ready(source, plan, all, k.params(), k.inputs());
     } catch (PipelineValidationException e) {
       StringBuilder sb = new StringBuilder("the pipeline cannot run:");
       for (Problem problem : e.problems()) {
@@ -204,9 +222,19 @@ public final class CommitRunner {
   }
 
   /** {@code kiln.yaml}: which pipelines of a repository are Java DSL pipelines. */
-  record KilnYaml(List<String> dslPipelines, Optional<String> valohaiYaml) {
+  record KilnYaml(
+      List<String> dslPipelines,
+      Optional<String> valohaiYaml,
+      Map<String, List<String>> params,
+      Map<String, List<String>> inputs) {
+    static final KilnYaml NONE = new KilnYaml(List.of(), Optional.empty(), Map.of(), Map.of());
+    static final List<String> KEYS =
+        List.of("pipeline", "dsl-pipelines", "valohai-yaml", "params", "inputs");
+
     KilnYaml {
       dslPipelines = List.copyOf(dslPipelines);
+      params = Map.copyOf(params);
+      inputs = Map.copyOf(inputs);
     }
 
     static KilnYaml read(Path file) {
@@ -217,14 +245,16 @@ public final class CommitRunner {
         throw new KilnYamlException(KILN_YAML + ": not valid YAML: " + firstLine(e.getMessage()));
       }
       if (root == null || root.isMissingNode() || root.isNull()) {
-        return new KilnYaml(List.of(), Optional.empty());
+        return NONE;
       }
       if (!root.isObject()) {
-        throw new KilnYamlException(KILN_YAML + ": expected a mapping with dsl-pipelines and valohai-yaml");
+        throw new KilnYamlException(KILN_YAML + ": expected a mapping with " + String.join(", ", KEYS));
       }
       List<String> problems = new ArrayList<>();
       List<String> dsl = new ArrayList<>();
       Optional<String> valohai = Optional.empty();
+      Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+      Map<String, List<String>> inputs = new java.util.LinkedHashMap<>();
       for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         JsonNode v = root.get(key);
@@ -249,6 +279,8 @@ public final class CommitRunner {
               problems.add("pipeline: expected the name of a built-in DSL pipeline");
             }
           }
+          case "params" -> values(v, "params", "NODE.PARAMETER", params, problems);
+          case "inputs" -> values(v, "inputs", "NODE.INPUT", inputs, problems);
           case "valohai-yaml" -> {
             if (v.isTextual()) {
               valohai = Optional.of(v.asText());
@@ -258,8 +290,8 @@ public final class CommitRunner {
           }
           default ->
               problems.add(
-                  "unknown key \"" + key + "\" (known: pipeline, dsl-pipelines, valohai-yaml)"
-                      + DidYouMean.hint(key, List.of("pipeline", "dsl-pipelines", "valohai-yaml"))
+                  "unknown key \"" + key + "\" (known: " + String.join(", ", KEYS) + ")"
+                      + DidYouMean.hint(key, KEYS)
                           .map(h -> "; " + h)
                           .orElse(""));
         }
@@ -267,7 +299,33 @@ public final class CommitRunner {
       if (!problems.isEmpty()) {
         throw new KilnYamlException(KILN_YAML + " has errors:\n  " + String.join("\n  ", problems));
       }
-      return new KilnYaml(dsl, valohai);
+      return new KilnYaml(dsl, valohai, params, inputs);
+    }
+
+    /** {@code KEY: VALUE} or {@code KEY: [VALUE, ...]} with scalar values, as --param/--input. */
+    private static void values(
+        JsonNode v,
+        String section,
+        String keyForm,
+        Map<String, List<String>> out,
+        List<String> problems) {
+      if (!v.isObject()) {
+        problems.add(section + ": expected a mapping of " + keyForm + ": VALUE");
+        return;
+      }
+      for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        JsonNode value = v.get(key);
+        List<String> texts = new ArrayList<>();
+        for (JsonNode item : value.isArray() ? value : List.of(value)) {
+          if (item.isValueNode() && !item.isNull()) {
+            texts.add(item.asText());
+          } else {
+            problems.add(section + "." + key + ": expected a value or a list of values");
+          }
+        }
+        out.put(key, texts);
+      }
     }
 
     private static String firstLine(String s) {
