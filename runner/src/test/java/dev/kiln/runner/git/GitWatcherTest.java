@@ -283,6 +283,46 @@ class GitWatcherTest {
   }
 
   @Test
+  void backgroundTriggersRouteAPushToTheWatcherOfThatBranch() throws Exception {
+    repos.commit("one", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
+    repos.push();
+    GitWatcher mainWatch =
+        watcher(
+            GitWatcher.Settings.of(repos.remote.toString(), "main", "ci")
+                .withInterval(Duration.ofHours(1)));
+    GitWatcher devWatch =
+        watcher(
+            GitWatcher.Settings.of(repos.remote.toString(), "dev", "ci")
+                .withInterval(Duration.ofHours(1)));
+    watchers.clear(); // closed by GitTriggers
+    List<TriggeredRun> seen = Collections.synchronizedList(new ArrayList<>());
+    try (GitTriggers triggers = GitTriggers.start(List.of(mainWatch, devWatch), seen::add)) {
+      waitFor(() -> seen.size() == 1);
+      String two = repos.commit("two", "version.txt", "v2");
+      repos.push();
+      PushEvent push =
+          new PushEvent(
+              PushEvent.Provider.GITLAB,
+              List.of("file://" + repos.remote.toAbsolutePath()),
+              "refs/heads/main",
+              two,
+              "ada");
+      assertThat(triggers.onPush(push)).isTrue();
+      waitFor(() -> seen.size() == 2);
+      assertThat(seen.get(1).sha()).isEqualTo(two);
+      assertThat(
+              triggers.onPush(
+                  new PushEvent(
+                      PushEvent.Provider.GITLAB,
+                      List.of("https://example.com/other.git"),
+                      "refs/heads/main",
+                      two,
+                      null)))
+          .isFalse();
+    }
+  }
+
+  @Test
   void anUnreachableRepositoryIsLoggedWithoutItsCredentials() {
     GitWatcher w =
         new GitWatcher(
