@@ -77,7 +77,6 @@ public final class GitWatcher implements PushListener, AutoCloseable {
 
   private final Settings settings;
   private final RepositoryMirror mirror;
-  private final GitCredentials credentials;
   private final LineageStore store;
   private final CommitRunner runner;
   private final Consumer<String> log;
@@ -102,7 +101,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
       OrchestratorFactory orchestrators,
       Consumer<String> log) {
     this.settings = Objects.requireNonNull(settings);
-    this.credentials = Objects.requireNonNull(credentials);
+    Objects.requireNonNull(credentials);
     this.store = Objects.requireNonNull(store);
     this.log = Objects.requireNonNull(log);
     this.mirror = RepositoryMirror.open(settings.repo(), kilnHome, credentials);
@@ -134,7 +133,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
     try {
       fetched = mirror.fetch(settings.branch());
     } catch (GitException e) {
-      problem("cannot fetch " + repoUrl() + " (will try again): " + credentials.redact(e.getMessage()));
+      problem("cannot fetch " + repoUrl() + " (will try again): " + mirror.redact(e.getMessage()));
       return List.of();
     }
     if (fetched.isEmpty()) {
@@ -156,7 +155,13 @@ public final class GitWatcher implements PushListener, AutoCloseable {
               + " is not an ancestor of the new tip " + CommitRunner.shortSha(tip));
     }
     lastTip = tip;
-    RepositoryMirror.NewCommits found = mirror.newCommits(tip, this::alreadyRun);
+    RepositoryMirror.NewCommits found;
+    try {
+      found = mirror.newCommits(tip, this::alreadyRun);
+    } catch (GitException e) {
+      problem(mirror.redact(e.getMessage()) + " (will try again)");
+      return List.of();
+    }
     List<String> todo = found.commits();
     if (!found.reachedRun() && todo.size() > 1 && !branchMissingAtStart) {
       // A new watch of an existing branch: its history is not replayed, the tip is run.
@@ -177,7 +182,15 @@ public final class GitWatcher implements PushListener, AutoCloseable {
       if (stopped) {
         break;
       }
-      TriggeredRun run = runCommit(sha);
+      TriggeredRun run;
+      try {
+        run = runCommit(sha);
+      } catch (GitException e) {
+        // The checkout could not be written (disk full, permissions): the commit stays not run
+        // and is tried again at the next poll.
+        problem(mirror.redact(e.getMessage()) + " (will try again)");
+        break;
+      }
       runs.add(run);
       onRun.accept(run);
     }
@@ -208,7 +221,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
         .anyMatch(r -> r.status() != RunStatus.STOPPED);
   }
 
-  private void problem(String message) {
+  private synchronized void problem(String message) {
     // The same problem on every poll is logged once, until something changes.
     if (!message.equals(lastProblem)) {
       log.accept(message);
@@ -233,7 +246,12 @@ public final class GitWatcher implements PushListener, AutoCloseable {
         "watching " + repoUrl() + " branch " + settings.branch() + " for pipeline "
             + settings.pipeline() + " every " + human(settings.interval()));
     while (!stopped) {
-      poll(onRun);
+      try {
+        poll(onRun);
+      } catch (RuntimeException e) {
+        // The store or an executor failed; the watch goes on, the commit is tried again later.
+        problem("poll failed (will try again): " + mirror.redact(String.valueOf(e.getMessage())));
+      }
       try {
         if (wakeUp.tryAcquire(settings.interval().toMillis(), TimeUnit.MILLISECONDS)) {
           wakeUp.drainPermits();

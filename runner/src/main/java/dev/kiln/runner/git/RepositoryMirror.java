@@ -96,6 +96,11 @@ public final class RepositoryMirror implements AutoCloseable {
     }
   }
 
+  /** {@code text} without any credential this mirror knows, for messages and logs. */
+  public String redact(String text) {
+    return credentials.redact(text);
+  }
+
   /** The repository URL as recorded: without credentials. */
   public String url() {
     return url;

@@ -323,6 +323,23 @@ class GitWatcherTest {
   }
 
   @Test
+  void aCheckoutThatCannotBeWrittenIsTriedAgainAtTheNextPoll() throws Exception {
+    String one = repos.commit("one", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
+    repos.push();
+    java.nio.file.Files.createDirectories(home);
+    java.nio.file.Files.writeString(home.resolve("worktrees"), "a file where a folder should be");
+    GitWatcher w = watcher();
+
+    assertThat(w.poll()).isEmpty();
+    assertThat(w.healthy()).isFalse();
+    assertThat(log).anyMatch(l -> l.startsWith("cannot check out " + one) && l.endsWith("(will try again)"));
+    assertThat(store.listRuns(RunQuery.newest()).total()).isZero();
+
+    java.nio.file.Files.delete(home.resolve("worktrees"));
+    assertThat(w.poll()).extracting(TriggeredRun::sha).containsExactly(one);
+  }
+
+  @Test
   void anUnreachableRepositoryIsLoggedWithoutItsCredentials() {
     GitWatcher w =
         new GitWatcher(
