@@ -89,20 +89,22 @@ final class RunSupport {
   }
 
   /**
-   * {@code --commit REV} when given; otherwise the commit of the Git working copy that holds
+   * {@code --commit REV} when given (resolved in the working copy when it names a commit there);
+   * otherwise the commit of the Git working copy that holds
    * {@code file} (or the current folder): repository URL without credentials, branch, sha, author,
    * message and whether tracked files have uncommitted changes. Null outside a working copy. A
    * working copy that cannot be read is a warning, not a reason to refuse the run.
    */
   static CommitInfo commitOf(String rev, java.nio.file.Path file, PrintWriter err) {
-    if (rev != null) {
-      return commitOf(rev);
-    }
     java.nio.file.Path dir =
         file == null
             ? java.nio.file.Path.of("").toAbsolutePath()
             : file.toAbsolutePath().normalize().getParent();
     try {
+      if (rev != null) {
+        // A revision of this working copy is recorded in full; anything else as given.
+        return dev.kiln.runner.git.GitInfo.resolve(dir, rev).orElse(commitOf(rev));
+      }
       CommitInfo c = dev.kiln.runner.git.GitInfo.detect(dir).orElse(null);
       if (c != null && c.dirty()) {
         err.println(

@@ -67,6 +67,55 @@ public final class GitInfo {
     }
   }
 
+  /**
+   * The commit {@code rev} (a sha, short sha, branch or tag) names in the working copy that
+   * contains {@code dir}, for {@code kiln run --commit REV}: origin URL without credentials, the
+   * branch or tag when {@code rev} is one, the full sha, author and message; never dirty (the user
+   * says this is the code). Empty outside a working copy or when {@code rev} names nothing there.
+   */
+  public static Optional<CommitInfo> resolve(Path dir, String rev) {
+    FileRepositoryBuilder builder =
+        new FileRepositoryBuilder().readEnvironment().findGitDir(dir.toAbsolutePath().toFile());
+    if (builder.getGitDir() == null) {
+      return Optional.empty();
+    }
+    try (Repository repo = builder.setMustExist(true).build()) {
+      ObjectId id;
+      try {
+        id = repo.resolve(rev + "^{commit}");
+      } catch (org.eclipse.jgit.errors.RevisionSyntaxException
+          | org.eclipse.jgit.errors.AmbiguousObjectException
+          | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        return Optional.empty();
+      }
+      if (id == null) {
+        return Optional.empty();
+      }
+      RevCommit commit;
+      try (RevWalk walk = new RevWalk(repo)) {
+        commit = walk.parseCommit(id);
+      }
+      String ref = null;
+      if (repo.exactRef(Constants.R_HEADS + rev) != null) {
+        ref = rev;
+      } else if (repo.exactRef(Constants.R_TAGS + rev) != null) {
+        ref = Constants.R_TAGS + rev;
+      }
+      String origin = repo.getConfig().getString("remote", "origin", "url");
+      String url =
+          origin != null
+              ? GitUrls.stripCredentials(origin)
+              : repo.isBare()
+                  ? repo.getDirectory().toPath().toAbsolutePath().normalize().toString()
+                  : repo.getWorkTree().toPath().toAbsolutePath().normalize().toString();
+      return Optional.of(
+          new CommitInfo(url, ref, commit.name(), author(commit), commit.getFullMessage(), false));
+    } catch (IOException e) {
+      throw new GitException(
+          "cannot read the Git working copy at " + builder.getGitDir() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** {@code Name <email>}, as git log shows it. */
   static String author(RevCommit commit) {
     PersonIdent a = commit.getAuthorIdent();

@@ -33,6 +33,24 @@ class GitInfoTest {
   }
 
   @Test
+  void aRevisionGivenByHandIsResolvedInTheWorkingCopy() throws Exception {
+    GitRepos repos = GitRepos.create(dir);
+    String one = repos.commit("one", "version.txt", "v1");
+    repos.commit("two", "version.txt", "v2");
+    GitRepos.git(repos.work, "tag", "v1", one);
+    Files.writeString(repos.work.resolve("version.txt"), "edited");
+
+    assertThat(GitInfo.resolve(repos.work, one.substring(0, 8)).orElseThrow())
+        .isEqualTo(
+            new CommitInfo(
+                repos.remote.toString(), null, one, "Ada Tester <ada@example.com>", "one\n", false));
+    assertThat(GitInfo.resolve(repos.work, "v1").orElseThrow().ref()).isEqualTo("refs/tags/v1");
+    assertThat(GitInfo.resolve(repos.work, "main").orElseThrow().ref()).isEqualTo("main");
+    assertThat(GitInfo.resolve(repos.work, "no-such-rev")).isEmpty();
+    assertThat(GitInfo.resolve(repos.work, "a..b")).isEmpty();
+  }
+
+  @Test
   void changesToTrackedFilesMakeItDirtyAndUntrackedFilesDoNot() throws Exception {
     GitRepos repos = GitRepos.create(dir);
     repos.commit("one", "version.txt", "v1");
