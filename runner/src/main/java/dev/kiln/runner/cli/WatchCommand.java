@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code kiln watch}: runs a pipeline for every new commit of a branch. */
 @Command(
     name = "watch",
+    mixinStandardHelpOptions = true,
     description = {
       "Poll a Git repository (JGit fetch into a mirror under KILN_HOME/git) and run the pipeline"
           + " of every new commit of a branch, from that commit's own checkout, in order.",

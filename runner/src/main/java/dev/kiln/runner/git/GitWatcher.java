@@ -133,7 +133,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
     try {
       fetched = mirror.fetch(settings.branch());
     } catch (GitException e) {
-      problem("cannot fetch " + repoUrl() + " (will try again): " + mirror.redact(e.getMessage()));
+      problem(mirror.redact(e.getMessage()) + " (will try again)");
       return List.of();
     }
     if (fetched.isEmpty()) {
