@@ -125,7 +125,8 @@ final class WatchCommand implements Callable<Integer> {
     }
   }
 
-  private static GitWatcher openWatcher(
+  /** A watcher on the runtime's store and executors; also for {@code kiln serve}. */
+  static GitWatcher openWatcher(
       GitWatcher.Settings settings,
       KilnRuntime runtime,
       GitCredentials credentials,

@@ -149,14 +149,14 @@ public final class GitWatcher implements PushListener, AutoCloseable {
     lastProblem = null;
     branchSeen = true;
     String tip = fetched.get();
-    if (lastTip != null && !lastTip.equals(tip) && !mirror.isAncestor(lastTip, tip)) {
-      log.accept(
-          "branch " + settings.branch() + " was force-pushed: " + CommitRunner.shortSha(lastTip)
-              + " is not an ancestor of the new tip " + CommitRunner.shortSha(tip));
-    }
-    lastTip = tip;
     RepositoryMirror.NewCommits found;
     try {
+      if (lastTip != null && !lastTip.equals(tip) && !mirror.isAncestor(lastTip, tip)) {
+        log.accept(
+            "branch " + settings.branch() + " was force-pushed: " + CommitRunner.shortSha(lastTip)
+                + " is not an ancestor of the new tip " + CommitRunner.shortSha(tip));
+      }
+      lastTip = tip;
       found = mirror.newCommits(tip, this::alreadyRun);
     } catch (GitException e) {
       problem(mirror.redact(e.getMessage()) + " (will try again)");
