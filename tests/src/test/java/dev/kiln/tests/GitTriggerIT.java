@@ -212,6 +212,50 @@ class GitTriggerIT {
     }
   }
 
+  @Test
+  void aWatchedRunResumesInItsCommitsCheckout() throws Exception {
+    Path home = dir.resolve("home");
+    Path remote = dir.resolve("remote.git");
+    Path work = dir.resolve("work");
+    Path marker = dir.resolve("marker");
+    git(dir, "init", "-q", "--bare", "-b", "main", remote.toString());
+    git(dir, "clone", "-q", remote.toString(), work.toString());
+    git(work, "symbolic-ref", "HEAD", "refs/heads/main");
+    String yaml =
+        VALOHAI_YAML.replace(
+            "      - echo \"code says $(cat /valohai/repository/version.txt)\"\n",
+            "      - echo \"code says $(cat /valohai/repository/version.txt)\"\n      - test -e "
+                + marker + "\n");
+    assertThat(yaml).contains("test -e");
+    String sha = commit(work, "needs a marker", "valohai.yaml", yaml, "version.txt", "v1");
+    git(work, "push", "-q", "origin", "main");
+    Map<String, String> env = Map.of("KILN_HOME", home.toString());
+
+    Path out = dir.resolve("once.out");
+    Process once =
+        KilnProcess.startSplit(dir, env, out, dir.resolve("once.err"), "watch", "--repo",
+            remote.toString(), "--pipeline", "ci", "--once");
+    assertThat(once.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(once.exitValue()).as(read(dir.resolve("once.err"))).isEqualTo(1);
+    String runId = runIds(out).get(0);
+
+    Files.writeString(marker, "");
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Process resume =
+        KilnProcess.startSplit(elsewhere, env, dir.resolve("resume.out"), dir.resolve("resume.err"),
+            "resume", runId);
+    assertThat(resume.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(resume.exitValue()).as(read(dir.resolve("resume.err"))).isZero();
+    assertThat(read(dir.resolve("resume.err")))
+        .contains("kiln: resuming in the checkout of commit " + sha);
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
+      assertThat(store.run(runId).status()).isEqualTo(RunStatus.SUCCEEDED);
+      // Both attempts read the commit's version.txt, the resumed one from "elsewhere".
+      assertThat(output(store, runId))
+          .isEqualTo("code says v1\n[kiln] exited with 1\ncode says v1\n");
+    }
+  }
+
   private String run(Path work, Map<String, String> env, String name) throws Exception {
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");

@@ -53,11 +53,18 @@ final class RunSupport {
 
   /** Runs with Ctrl-C stopping the run cleanly (recorded as stopped) before the JVM exits. */
   static RunResult runStoppable(KilnRuntime runtime, java.util.function.Supplier<RunResult> run) {
+    return runStoppable(runtime.orchestrator, run);
+  }
+
+  /** As {@link #runStoppable(KilnRuntime, java.util.function.Supplier)} on another orchestrator. */
+  static RunResult runStoppable(
+      dev.kiln.runner.orchestrator.Orchestrator orchestrator,
+      java.util.function.Supplier<RunResult> run) {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              runtime.orchestrator.stop("interrupted (Ctrl-C or a signal)");
+              orchestrator.stop("interrupted (Ctrl-C or a signal)");
               try {
                 finished.await(30, TimeUnit.SECONDS);
               } catch (InterruptedException e) {

@@ -202,12 +202,23 @@ public final class RepositoryMirror implements AutoCloseable {
   }
 
   /**
+   * Where the checkout of {@code sha} is kept: runs of that commit run there, and {@code kiln
+   * resume} of such a run runs there again.
+   */
+  public static Path checkoutDir(Path kilnHome, String sha) {
+    if (!sha.matches("[0-9a-f]{40}([0-9a-f]{24})?")) {
+      throw new IllegalArgumentException("not a full commit sha: " + sha);
+    }
+    return kilnHome.resolve("worktrees").resolve(sha);
+  }
+
+  /**
    * The commit's files in {@code KILN_HOME/worktrees/SHA} (written once, into a temporary folder
    * moved into place, so a crash never leaves a half checkout that looks complete). Executable bits
    * and symbolic links are kept; submodules are not checked out.
    */
   public Path checkout(String sha) {
-    Path target = kilnHome.resolve("worktrees").resolve(sha);
+    Path target = checkoutDir(kilnHome, sha);
     if (Files.isDirectory(target)) {
       return target;
     }
