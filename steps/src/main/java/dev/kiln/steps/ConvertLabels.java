@@ -23,8 +23,9 @@ public final class ConvertLabels {
   public static final String NAME = "convert-labels";
 
   /**
-   * The images, when the labels do not sit beside them. Folders are kept ({@code keep-directories:
-   * suffix}): {@code train/} and {@code test/} may each hold a file of the same name.
+   * The images, when the labels do not sit beside them. Folders are kept ({@code
+   * keep-directories: suffix}): split folders and class folders carry meaning, and two splits may
+   * hold files of the same name.
    */
   public static final InputPort<ImageSet> IMAGES =
       new InputPort<>(
@@ -34,11 +35,17 @@ public final class ConvertLabels {
               .build(),
           ImageSet.class);
 
-  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV). */
+  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV), folders kept as for images. */
   public static final InputPort<LabeledDataset> LABELS =
       new InputPort<>(
           InputSpec.builder("labels").optKeepDirectories(KeepDirectories.SUFFIX).build(),
           LabeledDataset.class);
+
+  /**
+   * Optional train/test file lists: one file per split named after it ({@code train.txt}, {@code
+   * test.txt}), one image id, file name or file stem per line.
+   */
+  public static final InputPort<Files> SPLIT_LISTS = InputPort.optional("split_lists", Files.class);
 
   public static final OutputPort<ClassNames> CLASSES =
       OutputPort.of("classes", "classes.txt", ClassNames.class);
@@ -65,9 +72,10 @@ public final class ConvertLabels {
               Params.choice(
                   "split",
                   "auto",
-                  "auto: the source's split tags (folders, columns), else test_ratio by seed;"
-                      + " tags: tags only; ratio: test_ratio by seed, ignoring tags",
-                  "auto", "tags", "ratio"))
+                  "auto: the split_lists input if given, else the source's split tags (folders,"
+                      + " columns), else test_ratio by seed; tags: tags only; ratio: test_ratio by"
+                      + " seed, ignoring tags; files: the split_lists input only",
+                  "auto", "tags", "ratio", "files"))
           .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
           .addParameter(
               Params.choice(
@@ -75,6 +83,7 @@ public final class ConvertLabels {
                   "reject"))
           .addInput(IMAGES)
           .addInput(LABELS)
+          .addInput(SPLIT_LISTS)
           .addOutput(CLASSES)
           .addOutput(TRAIN)
           .addOutput(TEST)

@@ -37,6 +37,13 @@ public final class Train {
           .addParameter(Params.integer("epochs", 10, 1, "passes over the training set"))
           .addParameter(Params.real("learning_rate", 0.001, 0.0, 10.0, "initial learning rate"))
           .addParameter(
+              Params.real(
+                  "initial_learning_rate",
+                  0,
+                  0.0,
+                  10.0,
+                  "the same as learning_rate (the cloud built-ins' name); 0: use learning_rate"))
+          .addParameter(
               Params.integer("weights_num_classes", 80, 1, "classes of the starting weights"))
           .addParameter(Params.integer("size", 416, 32, "input image size in pixels"))
           .addParameter(

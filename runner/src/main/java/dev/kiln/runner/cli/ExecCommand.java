@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
     })
 final class ExecCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin BeamOptions beam = BeamOptions.none();
 
   @Option(names = "--file", paramLabel = "FILE", description = "valohai.yaml (default: built-in steps)")
   Path file;
@@ -92,7 +95,7 @@ final class ExecCommand implements Callable<Integer> {
             .withInputs(inputMap)
             .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null)) {
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       return RunSupport.report(result, out);
     }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = KilnCli.Version.class,
     description = "Kiln: ML pipelines from valohai.yaml or a Java DSL, with lineage.",
     subcommands = {
+      DemoCommand.class,
       LintCommand.class,
       RunCommand.class,
       WatchCommand.class,

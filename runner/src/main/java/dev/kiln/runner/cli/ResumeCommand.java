@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,6 +36,8 @@ final class ResumeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin BeamOptions beam = BeamOptions.none();
 
   @Parameters(paramLabel = "RUN_ID")
   String runId;
@@ -80,7 +83,7 @@ final class ResumeCommand implements Callable<Integer> {
             .withInputs(inputs)
             .withCommit(run.commit())
             .withReuse(recorded.path("reuse").asBoolean(false));
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null)) {
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
       // A run of a commit that kiln watch checked out resumes in that checkout, so its steps see
       // the same code and its relative inputs the same files.
       java.nio.file.Path workingDir = java.nio.file.Path.of("").toAbsolutePath();

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin BeamOptions beam = BeamOptions.none();
 
   @Option(names = "--file", paramLabel = "FILE", description = "valohai.yaml (default: a built-in pipeline)")
   Path file;
@@ -69,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
             .withInputs(inputMap)
             .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus)) {
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       return RunSupport.report(result, out);
     }

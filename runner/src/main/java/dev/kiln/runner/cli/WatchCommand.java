@@ -78,6 +78,8 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--cpus", paramLabel = "N", description = "executions that may run at once")
   Integer cpus;
 
+  @CommandLine.Mixin BeamOptions beam = BeamOptions.none();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -105,7 +107,7 @@ final class WatchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus);
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus, beam);
         GitWatcher watcher = openWatcher(settings, runtime, credentials, log)) {
       if (once) {
         List<TriggeredRun> runs = watcher.poll();

@@ -14,16 +14,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Runs {@code djl} steps in a worker JVM ({@code java -Dai.djl.offline=true -cp CLASSPATH
@@ -31,29 +35,87 @@ import java.util.function.Supplier;
  * lines, which this executor hands to the listener as they come, so the orchestrator records them
  * live. Interrupting the calling thread kills the worker and its children.
  *
- * <p>Which GPU a step gets is the orchestrator's business: it passes {@code djl.device} in the
- * engine options, and the worker reports the device the step actually used.
+ * <p>GPUs are slots: each execution takes a free GPU ({@code djl.device=cuda:N} in the engine
+ * options) and gives it back when it ends, so two executions never share a GPU; when none is free
+ * (or there are none) the execution gets {@code djl.device=cpu}. Engine options that already name
+ * {@code djl.device} are passed unchanged. The worker reports the device the step actually used,
+ * which the orchestrator records with the execution.
  */
 public final class DjlWorkerExecutor implements Executor {
   private final String classpath;
   private final List<String> jvmOptions;
   private final Supplier<Map<String, String>> engineOptions;
+  private final GpuSlots gpus;
 
   /**
    * @param classpath the worker's class path (the orchestrator's own, usually)
    * @param jvmOptions extra options for the worker JVM, e.g. {@code -Xmx4g}
    * @param engineOptions what steps see as {@code StepContext.engineOptions()}, asked per execution
+   * @param gpus how many GPUs there are to hand out, one execution each
    */
   public DjlWorkerExecutor(
-      String classpath, List<String> jvmOptions, Supplier<Map<String, String>> engineOptions) {
+      String classpath,
+      List<String> jvmOptions,
+      Supplier<Map<String, String>> engineOptions,
+      int gpus) {
     this.classpath = Objects.requireNonNull(classpath, "classpath");
     this.jvmOptions = List.copyOf(jvmOptions);
     this.engineOptions = Objects.requireNonNull(engineOptions, "engineOptions");
+    this.gpus = new GpuSlots(gpus);
+  }
+
+  /** A worker without GPUs to hand out: steps use what {@code engineOptions} says, else the CPU. */
+  public DjlWorkerExecutor(
+      String classpath, List<String> jvmOptions, Supplier<Map<String, String>> engineOptions) {
+    this(classpath, jvmOptions, engineOptions, 0);
   }
 
   /** A worker with this JVM's class path and no extra options. */
   public static DjlWorkerExecutor withCurrentClasspath() {
     return new DjlWorkerExecutor(System.getProperty("java.class.path"), List.of(), Map::of);
+  }
+
+  /**
+   * The executor {@code kiln} uses: this JVM's class path (the runner's jar and its {@code lib/}),
+   * {@code jvmOptions} split on white space (from {@code KILN_DJL_JAVA_OPTS}), and {@code gpus}
+   * GPU slots.
+   */
+  public static DjlWorkerExecutor forThisJvm(String jvmOptions, int gpus) {
+    List<String> options =
+        jvmOptions == null || jvmOptions.isBlank()
+            ? List.of()
+            : List.of(jvmOptions.trim().split("\\s+"));
+    return new DjlWorkerExecutor(
+        System.getProperty("java.class.path"), options, Map::of, gpus);
+  }
+
+  /**
+   * GPUs the machine has: {@code KILN_GPUS} when set, else the NVIDIA device files {@code
+   * /dev/nvidia0..N} (counting them does not load CUDA into the orchestrator).
+   */
+  public static int gpuCount(Map<String, String> env, Path dev) {
+    String configured = env.get("KILN_GPUS");
+    if (configured != null && !configured.isBlank()) {
+      try {
+        int n = Integer.parseInt(configured.trim());
+        if (n < 0) {
+          throw new NumberFormatException();
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "KILN_GPUS must be a whole number of GPUs (0 or more), was \"" + configured + "\"");
+      }
+    }
+    if (!Files.isDirectory(dev)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dev)) {
+      return (int)
+          s.map(p -> p.getFileName().toString()).filter(n -> n.matches("nvidia[0-9]+")).count();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   @Override
@@ -81,17 +143,36 @@ public final class DjlWorkerExecutor implements Executor {
       throw new IllegalArgumentException(
           "step " + request.step().name() + " is a command, not a Java step");
     }
+    Map<String, String> options = new LinkedHashMap<>(engineOptions.get());
+    OptionalInt gpu = OptionalInt.empty();
+    if (!options.containsKey("djl.device")) {
+      gpu = gpus.acquire();
+      options.put("djl.device", gpu.isPresent() ? "cuda:" + gpu.getAsInt() : "cpu");
+    }
+    try {
+      return run(request, java.className(), listener, options);
+    } finally {
+      gpu.ifPresent(gpus::release);
+    }
+  }
+
+  private ExecutionResult run(
+      ExecutionRequest request,
+      String stepClass,
+      ExecutionListener listener,
+      Map<String, String> options)
+      throws InterruptedException {
     Path requestFile = request.directory().configDir().resolve("djl-worker.json");
     Process process;
     try {
       WorkerProtocol.Request r =
           new WorkerProtocol.Request(
-              java.className(),
+              stepClass,
               request.executionId(),
               request.parameters(),
               request.directory().inputsDir().toString(),
               request.directory().outputsDir().toString(),
-              engineOptions.get());
+              options);
       WorkerProtocol.JSON.writerWithDefaultPrettyPrinter()
           .writeValue(requestFile.toFile(), WorkerProtocol.encode(r));
       ProcessBuilder pb = new ProcessBuilder(command(requestFile));

@@ -145,4 +145,66 @@ class DjlWorkerExecutorTest {
     assertThatThrownBy(() -> WorkerProtocol.decode(WorkerProtocol.JSON.readTree("{}")))
         .hasMessage("not a parameter value: {}");
   }
+
+  @Test
+  void eachGpuGoesToOneExecutionAtATimeAndTheRestGetTheCpu() throws Exception {
+    DjlWorkerExecutor gpus = new DjlWorkerExecutor(CLASSPATH, List.of("-Xmx256m"), Map::of, 1);
+    ExecutionRequest first = request(WorkerSteps.DeviceHolder.class.getName(), Map.of());
+    ExecutionDirectory d2 = ExecutionDirectory.create(dir.resolve("exec2"));
+    ExecutionRequest second =
+        new ExecutionRequest("run1", "exec2", "node2", first.step(), Map.of(), d2, dir);
+    List<ExecutionResult> results = new CopyOnWriteArrayList<>();
+    Thread a = new Thread(() -> {
+      try {
+        results.add(gpus.execute(first, listener));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    a.start();
+    Path firstDevice = first.directory().outputsDir().resolve("device");
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(firstDevice) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    // the only GPU is taken: the second execution runs on the CPU
+    Files.writeString(d2.outputsDir().resolve("release"), "");
+    ExecutionResult r2 = gpus.execute(second, listener);
+    assertThat(r2.device()).isEqualTo("cpu");
+    Files.writeString(first.directory().outputsDir().resolve("release"), "");
+    a.join(60_000);
+    assertThat(results).singleElement()
+        .satisfies(r -> assertThat(r.device()).isEqualTo("cuda:0"));
+    assertThat(Files.readString(firstDevice)).isEqualTo("cuda:0");
+    // and once it is given back, the next execution gets it
+    ExecutionDirectory d3 = ExecutionDirectory.create(dir.resolve("exec3"));
+    Files.createDirectories(d3.outputsDir());
+    Files.writeString(d3.outputsDir().resolve("release"), "");
+    ExecutionResult r3 = gpus.execute(
+        new ExecutionRequest("run1", "exec3", "node3", first.step(), Map.of(), d3, dir), listener);
+    assertThat(r3.device()).isEqualTo("cuda:0");
+  }
+
+  @Test
+  void gpuCountComesFromKilnGpusOrTheNvidiaDeviceFiles() throws Exception {
+    Path dev = Files.createDirectories(dir.resolve("dev"));
+    Files.createFile(dev.resolve("nvidia0"));
+    Files.createFile(dev.resolve("nvidia1"));
+    Files.createFile(dev.resolve("nvidiactl"));
+    Files.createFile(dev.resolve("nvidia-uvm"));
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dev)).isEqualTo(2);
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "0"), dev)).isZero();
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "3"), dev)).isEqualTo(3);
+    assertThat(DjlWorkerExecutor.gpuCount(Map.of(), dir.resolve("none"))).isZero();
+    assertThatThrownBy(() -> DjlWorkerExecutor.gpuCount(Map.of("KILN_GPUS", "two"), dev))
+        .hasMessage("KILN_GPUS must be a whole number of GPUs (0 or more), was \"two\"");
+    GpuSlots slots = new GpuSlots(2);
+    assertThat(slots.acquire()).hasValue(0);
+    assertThat(slots.acquire()).hasValue(1);
+    assertThat(slots.acquire()).isEmpty();
+    slots.release(0);
+    assertThat(slots.free()).isEqualTo(1);
+    assertThat(slots.acquire()).hasValue(0);
+    assertThatThrownBy(() -> new GpuSlots(1).release(0)).hasMessage("GPU 0 was not taken");
+  }
 }

@@ -43,4 +43,18 @@ final class WorkerSteps {
       Thread.sleep(600_000);
     }
   }
+
+  /** Writes the device the executor gave it, then waits for the file {@code release}. */
+  public static final class DeviceHolder implements StepFunction {
+    @Override
+    public void run(StepContext context) throws Exception {
+      String device = context.engineOptions().get("djl.device");
+      context.reportDevice(device);
+      Files.writeString(context.outputDir().resolve("device"), device);
+      java.nio.file.Path release = context.outputDir().resolve("release");
+      while (!Files.exists(release)) {
+        Thread.sleep(20);
+      }
+    }
+  }
 }

@@ -71,7 +71,7 @@ final class ConvertFns {
    * Per image: assign the split, validate, pick the shard. Pure computation on metadata; rejected
    * images count as done for progress.
    */
-  static final class AssignFn extends DoFn<WorkItem, KV<KV<String, Integer>, WorkItem>> {
+  static final class AssignFn extends DoFn<WorkSlice, KV<KV<String, Integer>, WorkItem>> {
     private final Splitter splitter;
     private final ClassList classes;
     private final BoxPolicy boxPolicy;
@@ -89,13 +89,19 @@ final class ConvertFns {
       this.folder = f;
     }
 
-    @StartBundle
-    public void startBundle() {
+    @Setup
+    public void setup() {
       progress = new Progress(folder);
     }
 
     @ProcessElement
-    public void process(@Element WorkItem item, MultiOutputReceiver out) {
+    public void process(@Element WorkSlice slice, MultiOutputReceiver out) {
+      for (WorkItem item : slice.items()) {
+        assign(item, out);
+      }
+    }
+
+    private void assign(WorkItem item, MultiOutputReceiver out) {
       LabeledImage image = item.image();
       Optional<String> split = splitter.assign(image);
       if (split.isEmpty()) {
@@ -173,7 +179,8 @@ final class ConvertFns {
 
       String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
       String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
-      Path dir = Path.of(outputDir);
+      // Each split in its own folder (train/train-00000-of-00004.tfrecord), as the plain converter.
+      Path dir = Files.createDirectories(Path.of(outputDir).resolve(prefix));
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".inprogress");
       WorkFolder.CancelCheck cancel = new WorkFolder.CancelCheck(folder);
       Map<String, Long> perClass = new HashMap<>();

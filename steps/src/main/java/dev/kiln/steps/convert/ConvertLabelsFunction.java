@@ -26,6 +26,9 @@ public final class ConvertLabelsFunction implements StepFunction {
   /** The engine option that carries Beam pipeline arguments. */
   public static final String BEAM_ARGS = "beam.args";
 
+  /** The optional input of train/test file lists. */
+  static final String SPLIT_LISTS = "split_lists";
+
   /** Beam arguments used when the executor gives none. */
   public static final String DEFAULT_BEAM_ARGS = "--runner=DirectRunner";
 
@@ -91,19 +94,53 @@ public final class ConvertLabelsFunction implements StepFunction {
     return m;
   }
 
-  private static Splitter splitter(StepContext context) {
+  static Splitter splitter(StepContext context) throws IOException {
     double testRatio = context.doubleParameter("test_ratio");
     long seed = context.longParameter("seed");
     Splitter.ByRatio ratio = new Splitter.ByRatio(1.0 - testRatio, seed);
     String split = context.parameter("split").map(v -> v.render()).orElse("auto");
+    List<Path> lists = context.inputFiles(SPLIT_LISTS);
     return switch (split.strip().toLowerCase(Locale.ROOT)) {
-      case "auto" -> new Splitter.ByTag(ratio);
+      case "auto" -> lists.isEmpty() ? new Splitter.ByTag(ratio) : fileLists(lists);
       case "tags" -> Splitter.ByTag.strict();
       case "ratio" -> ratio;
+      case "files" -> {
+        if (lists.isEmpty()) {
+          throw new IllegalArgumentException(
+              "parameter \"split\" is files but input \""
+                  + SPLIT_LISTS
+                  + "\" is empty: give one list per split, e.g. train.txt and test.txt");
+        }
+        yield fileLists(lists);
+      }
       default ->
           throw new IllegalArgumentException(
-              "parameter \"split\" is \"" + split + "\"; expected auto, tags or ratio");
+              "parameter \"split\" is \"" + split + "\"; expected auto, tags, ratio or files");
     };
+  }
+
+  /** One split per list file, named by the file's stem ({@code train.txt} → {@code train}). */
+  private static Splitter fileLists(List<Path> lists) throws IOException {
+    Map<String, Path> bySplit = new LinkedHashMap<>();
+    for (Path f : lists) {
+      String name = f.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String split = Splitter.ByTag.normalize(dot > 0 ? name.substring(0, dot) : name);
+      Path before = bySplit.putIfAbsent(split, f);
+      if (before != null) {
+        throw new IllegalArgumentException(
+            "input \""
+                + SPLIT_LISTS
+                + "\": "
+                + before.getFileName()
+                + " and "
+                + f.getFileName()
+                + " both name split \""
+                + split
+                + "\"");
+      }
+    }
+    return Splitter.ByFileList.read(bySplit);
   }
 
   private static BoxPolicy boxPolicy(String value) {

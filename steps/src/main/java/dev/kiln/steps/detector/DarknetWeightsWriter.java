@@ -17,6 +17,23 @@ import java.nio.file.Path;
 public final class DarknetWeightsWriter {
   private DarknetWeightsWriter() {}
 
+  /**
+   * Writes a freshly initialised network of the built-in cfg {@code cfgName} ({@code yolov3},
+   * {@code yolov3-tiny}, {@code shapes-tiny}) with {@code numClasses} classes as a Darknet file:
+   * the starting weights the demo feeds to the {@code weights} step (with {@code cfg} and {@code
+   * weights_num_classes} set to the same values). The objectness and class biases start low, as
+   * detectors are usually initialised, so training starts from "nothing here".
+   */
+  public static void writeInitial(Path file, String cfgName, int numClasses) throws IOException {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      DarknetNetwork net = new DarknetNetwork(DarknetCfg.builtIn(cfgName).withClasses(numClasses));
+      net.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, net.inputShape(1));
+      net.initHeadPriors();
+      write(file, net, 0);
+    }
+  }
+
+  /** Writes {@code network}'s parameters in Darknet's order after a version 0.2 header. */
   public static void write(Path file, DarknetNetwork network, long seen) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {

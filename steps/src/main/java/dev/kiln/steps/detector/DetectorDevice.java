@@ -8,17 +8,36 @@ import dev.kiln.pipelines.step.StepContext;
 final class DetectorDevice {
   private DetectorDevice() {}
 
-  /** {@code djl.device} from the executor ("cpu", "cuda:1"), else the engine's default. */
+  /**
+   * {@code djl.device} from the executor ("cpu", "cuda:1"), else the engine's default. A GPU the
+   * engine cannot see (the CPU-only native library on a GPU machine, or a slot number beyond the
+   * GPUs there are) falls back to the CPU with a log line saying why, so the recorded device is
+   * the one really used.
+   */
   static Device choose(StepContext context) {
     String wanted = context.engineOptions().get("djl.device");
-    if (wanted != null && !wanted.isBlank()) {
-      String w = wanted.trim();
-      if (w.startsWith("cuda:")) {
-        return Device.gpu(Integer.parseInt(w.substring(5)));
-      }
+    if (wanted == null || wanted.isBlank()) {
+      return Engine.getInstance().defaultDevice();
+    }
+    String w = wanted.trim();
+    if (!w.startsWith("cuda:") && !w.startsWith("gpu")) {
       return Device.fromName(w);
     }
-    return Engine.getInstance().defaultDevice();
+    int id;
+    try {
+      id = Integer.parseInt(w.substring(w.indexOf(':') + 1).trim());
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(
+          "djl.device must be cpu or cuda:N, was \"" + wanted + "\"");
+    }
+    int visible = Engine.getInstance().getGpuCount();
+    if (id >= visible) {
+      context.log("djl.device " + w + " asked for, but the "
+          + Engine.getInstance().getEngineName() + " engine sees " + visible
+          + " GPU(s): using the CPU");
+      return Device.cpu();
+    }
+    return Device.gpu(id);
   }
 
   /** {@code cpu} or {@code cuda:N}. */

@@ -42,7 +42,11 @@ public final class TrainFunction implements StepFunction {
     int batchSize = StepParams.integer(context, "batch_size", 8);
     int epochs = StepParams.integer(context, "epochs", 10);
     int maxSteps = StepParams.integer(context, "max_steps", 0);
-    float lr = (float) StepParams.real(context, "learning_rate", 0.001);
+    // initial_learning_rate (the cloud built-ins' name) wins over learning_rate when given
+    float lr = (float) StepParams.real(context, "initial_learning_rate", 0);
+    if (lr <= 0) {
+      lr = (float) StepParams.real(context, "learning_rate", 0.001);
+    }
     int warmup = StepParams.integer(context, "warmup_steps", 100);
     int stepsPerEval = StepParams.integer(context, "train_steps_per_eval", 200);
     int numEval = StepParams.integer(context, "num_eval_images", 0);
@@ -69,7 +73,11 @@ public final class TrainFunction implements StepFunction {
     try (Model model = Model.newInstance("detector", device)) {
       DarknetNetwork net = startingNetwork(context, cfgName, classes.size(), size, model);
       model.setBlock(net);
-      Tracker schedule = schedule(lr, warmup, totalSteps);
+      // under a time limit the cosine follows the clock too, so a run cut short still anneals
+      final long t0 = start;
+      Tracker schedule =
+          schedule(lr, warmup, totalSteps,
+              () -> timeLimit > 0 ? (System.nanoTime() - t0) / 1e9 / timeLimit : 0);
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(Loss.l2Loss())
               .optOptimizer(Adam.builder().optLearningRateTracker(schedule).build())
@@ -208,13 +216,18 @@ public final class TrainFunction implements StepFunction {
     return value;
   }
 
-  /** Linear warm-up from a tenth of {@code lr}, then cosine decay to a twentieth. */
-  static Tracker schedule(float lr, int warmup, int total) {
+  /**
+   * Linear warm-up from a tenth of {@code lr}, then cosine decay to a twentieth, at the pace of
+   * the steps or of {@code timeFraction} (the share of the time limit used), whichever is ahead.
+   */
+  static Tracker schedule(
+      float lr, int warmup, int total, java.util.function.DoubleSupplier timeFraction) {
     return step -> {
       if (step < warmup) {
         return lr * (0.1f + 0.9f * step / Math.max(1, warmup));
       }
       float p = Math.min(1f, (float) (step - warmup) / Math.max(1, total - warmup));
+      p = (float) Math.min(1.0, Math.max(p, timeFraction.getAsDouble()));
       return (float) (lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * p))));
     };
   }
@@ -240,6 +253,8 @@ public final class TrainFunction implements StepFunction {
     SavedDetector.Loaded loaded = SavedDetector.load(SavedDetector.locate(files, "model"), manager);
     DarknetNetwork old = loaded.network();
     if (old.cfg().numClasses() == numClasses && old.cfg().width() == size) {
+      context.log("model input: continuing from " + old.cfg().name() + " with "
+          + numClasses + " classes, all " + old.getParameters().size() + " parameter tensors");
       return old;
     }
     DarknetNetwork net =

@@ -96,6 +96,29 @@ class DetectorStepsTest {
     assertThat(meta.path("num_classes").asInt()).isEqualTo(3);
     assertThat(meta.path("best").path("step").asInt()).isIn(20, 40);
 
+    // incremental training: a later train starts from this model and goes on from its loss
+    Path iIn = dir.resolve("i/inputs");
+    for (String s : List.of("train", "test", "classes")) {
+      link(inputs.resolve(s), iIn.resolve(s));
+    }
+    link(model, iIn.resolve("model"));
+    FolderStepContext again = new FolderStepContext(
+        Map.of("batch_size", ParamValue.of(8), "max_steps", ParamValue.of(10),
+            "initial_learning_rate", ParamValue.of(0.001), "warmup_steps", ParamValue.of(2),
+            "train_steps_per_eval", ParamValue.of(10), "size", ParamValue.of(64)),
+        iIn, dir.resolve("i/outputs"), QUIET);
+    new TrainFunction().run(again);
+    assertThat(again.lines())
+        .contains("model input: continuing from shapes-tiny with 3 classes, all 32 parameter"
+            + " tensors");
+    double resumed = again.metrics().stream().filter(m -> m.containsKey("loss")).findFirst()
+        .map(m -> ((Number) m.get("loss")).doubleValue()).orElseThrow();
+    assertThat(resumed).isLessThan(first * 0.8);
+    // initial_learning_rate set the schedule: cosine decay ends at a twentieth of it
+    assertThat(((Number) again.metrics().stream().filter(m -> m.containsKey("loss")).findFirst()
+        .orElseThrow().get("learning_rate")).doubleValue())
+        .isCloseTo(0.00005, org.assertj.core.api.Assertions.within(1e-7));
+
     // detect on the test shards and on a folder of images
     Path dIn = dir.resolve("d/inputs");
     link(inputs.resolve("classes"), dIn.resolve("classes"));
