@@ -67,12 +67,27 @@ class GitTriggerIT {
     String c1 = commit(work, "one", "valohai.yaml", VALOHAI_YAML, "version.txt", "v1");
     git(work, "push", "-q", "origin", "main");
 
-    Map<String, String> env = Map.of("KILN_HOME", home.toString(), "KILN_WEBHOOK_SECRET", "hook-secret");
+    Map<String, String> env =
+        Map.of("KILN_HOME", home.toString(), "KILN_WEBHOOK_SECRET", "hook-secret");
     Path out = dir.resolve("watch.out");
     Path err = dir.resolve("watch.err");
     Process watch =
-        KilnProcess.startSplit(dir, env, out, err, "watch", "--repo", remote.toString(),
-            "--branch", "main", "--pipeline", "ci", "--interval", "300ms", "--webhook-port", "0");
+        KilnProcess.startSplit(
+            dir,
+            env,
+            out,
+            err,
+            "watch",
+            "--repo",
+            remote.toString(),
+            "--branch",
+            "main",
+            "--pipeline",
+            "ci",
+            "--interval",
+            "300ms",
+            "--webhook-port",
+            "0");
     List<String> shas = new ArrayList<>(List.of(c1));
     try {
       waitFor(watch, err, () -> runIds(out).size() == 1);
@@ -100,7 +115,8 @@ class GitTriggerIT {
       waitFor(watch, err, () -> read(err).contains("branch main does not exist in "));
 
       int port = webhookPort(watch, err);
-      byte[] body = "{\"ref\":\"refs/heads/main\",\"after\":\"0\"}".getBytes(StandardCharsets.UTF_8);
+      byte[] body =
+          "{\"ref\":\"refs/heads/main\",\"after\":\"0\"}".getBytes(StandardCharsets.UTF_8);
       HttpResponse<String> refused =
           HttpClient.newHttpClient()
               .send(
@@ -111,7 +127,10 @@ class GitTriggerIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(refused.statusCode()).isEqualTo(401);
-      waitFor(watch, err, () -> read(err).contains("webhook 401: webhook refused: bad X-Hub-Signature-256"));
+      waitFor(
+          watch,
+          err,
+          () -> read(err).contains("webhook 401: webhook refused: bad X-Hub-Signature-256"));
 
       String back = commit(work, "back", "version.txt", "v6");
       git(work, "push", "-q", "origin", "main");
@@ -133,19 +152,29 @@ class GitTriggerIT {
       assertThat(runs)
           .extracting(RunRecord::status)
           .containsExactly(
-              RunStatus.SUCCEEDED, RunStatus.SUCCEEDED, RunStatus.SUCCEEDED, RunStatus.FAILED,
-              RunStatus.SUCCEEDED, RunStatus.SUCCEEDED);
+              RunStatus.SUCCEEDED,
+              RunStatus.SUCCEEDED,
+              RunStatus.SUCCEEDED,
+              RunStatus.FAILED,
+              RunStatus.SUCCEEDED,
+              RunStatus.SUCCEEDED);
       List<String> versions = List.of("v1", "v2", "v3", "", "v5", "v6");
       for (int i = 0; i < runs.size(); i++) {
         if (!versions.get(i).isEmpty()) {
-          assertThat(output(store, runs.get(i).id())).isEqualTo("code says " + versions.get(i) + "\n");
+          assertThat(output(store, runs.get(i).id()))
+              .isEqualTo("code says " + versions.get(i) + "\n");
         }
       }
       CommitInfo first = runs.get(0).commit();
       assertThat(first)
           .isEqualTo(
-              new CommitInfo(remote.toAbsolutePath().normalize().toString(), "main", c1,
-                  "Ada Tester <ada@example.com>", "one\n", false));
+              new CommitInfo(
+                  remote.toAbsolutePath().normalize().toString(),
+                  "main",
+                  c1,
+                  "Ada Tester <ada@example.com>",
+                  "one\n",
+                  false));
       String failure =
           store.events(runs.get(3).id()).stream()
               .filter(e -> "FAIL".equals(e.event()))
@@ -156,7 +185,8 @@ class GitTriggerIT {
     }
 
     Path showOut = dir.resolve("show.out");
-    Process show = KilnProcess.startSplit(dir, env, showOut, dir.resolve("show.err"), "show", ids.get(3));
+    Process show =
+        KilnProcess.startSplit(dir, env, showOut, dir.resolve("show.err"), "show", ids.get(3));
     assertThat(show.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(read(showOut))
         .contains("commit " + shas.get(3) + "  ref main  repository " + remote.toAbsolutePath())
@@ -167,8 +197,17 @@ class GitTriggerIT {
     // A restarted watcher finds every commit already run.
     Path onceOut = dir.resolve("once.out");
     Process once =
-        KilnProcess.startSplit(dir, env, onceOut, dir.resolve("once.err"), "watch", "--repo",
-            remote.toString(), "--pipeline", "ci", "--once");
+        KilnProcess.startSplit(
+            dir,
+            env,
+            onceOut,
+            dir.resolve("once.err"),
+            "watch",
+            "--repo",
+            remote.toString(),
+            "--pipeline",
+            "ci",
+            "--once");
     assertThat(once.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(once.exitValue()).as(read(dir.resolve("once.err"))).isZero();
     assertThat(read(onceOut)).isEmpty();
@@ -190,13 +229,20 @@ class GitTriggerIT {
     Files.writeString(work.resolve("version.txt"), "v1-edited");
     String dirty = run(work, env, "dirty");
     assertThat(read(dir.resolve("dirty.err")))
-        .contains("note: the working copy has uncommitted changes; the run records commit "
-            + sha.substring(0, 12) + " as dirty");
+        .contains(
+            "note: the working copy has uncommitted changes; the run records commit "
+                + sha.substring(0, 12)
+                + " as dirty");
 
     try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
       CommitInfo expected =
-          new CommitInfo("https://example.com/team/app.git", "main", sha,
-              "Ada Tester <ada@example.com>", "first\n", false);
+          new CommitInfo(
+              "https://example.com/team/app.git",
+              "main",
+              sha,
+              "Ada Tester <ada@example.com>",
+              "first\n",
+              false);
       assertThat(store.run(clean).commit()).isEqualTo(expected);
       assertThat(store.run(dirty).commit()).isEqualTo(expected.withDirty(true));
       assertThat(output(store, clean)).isEqualTo("code says v1\n");
@@ -225,7 +271,8 @@ class GitTriggerIT {
         VALOHAI_YAML.replace(
             "      - echo \"code says $(cat /valohai/repository/version.txt)\"\n",
             "      - echo \"code says $(cat /valohai/repository/version.txt)\"\n      - test -e "
-                + marker + "\n");
+                + marker
+                + "\n");
     assertThat(yaml).contains("test -e");
     String sha = commit(work, "needs a marker", "valohai.yaml", yaml, "version.txt", "v1");
     git(work, "push", "-q", "origin", "main");
@@ -233,8 +280,17 @@ class GitTriggerIT {
 
     Path out = dir.resolve("once.out");
     Process once =
-        KilnProcess.startSplit(dir, env, out, dir.resolve("once.err"), "watch", "--repo",
-            remote.toString(), "--pipeline", "ci", "--once");
+        KilnProcess.startSplit(
+            dir,
+            env,
+            out,
+            dir.resolve("once.err"),
+            "watch",
+            "--repo",
+            remote.toString(),
+            "--pipeline",
+            "ci",
+            "--once");
     assertThat(once.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(once.exitValue()).as(read(dir.resolve("once.err"))).isEqualTo(1);
     String runId = runIds(out).get(0);
@@ -242,8 +298,8 @@ class GitTriggerIT {
     Files.writeString(marker, "");
     Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
     Process resume =
-        KilnProcess.startSplit(elsewhere, env, dir.resolve("resume.out"), dir.resolve("resume.err"),
-            "resume", runId);
+        KilnProcess.startSplit(
+            elsewhere, env, dir.resolve("resume.out"), dir.resolve("resume.err"), "resume", runId);
     assertThat(resume.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(resume.exitValue()).as(read(dir.resolve("resume.err"))).isZero();
     assertThat(read(dir.resolve("resume.err")))
@@ -260,7 +316,8 @@ class GitTriggerIT {
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");
     Process p =
-        KilnProcess.startSplit(work, env, out, err, "run", "--file", "valohai.yaml", "--pipeline", "ci");
+        KilnProcess.startSplit(
+            work, env, out, err, "run", "--file", "valohai.yaml", "--pipeline", "ci");
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(read(err)).isZero();
     return read(out).strip();
@@ -292,7 +349,9 @@ class GitTriggerIT {
     long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!condition.getAsBoolean()) {
       assertThat(p.isAlive()).as("kiln watch ended:%n%s", read(err)).isTrue();
-      assertThat(System.nanoTime()).as("timed out; kiln watch said:%n%s", read(err)).isLessThan(end);
+      assertThat(System.nanoTime())
+          .as("timed out; kiln watch said:%n%s", read(err))
+          .isLessThan(end);
       Thread.sleep(50);
     }
   }
@@ -318,11 +377,21 @@ class GitTriggerIT {
     List<String> cmd = new ArrayList<>(List.of("git"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(
-        Map.of(
-            "GIT_AUTHOR_NAME", "Ada Tester", "GIT_AUTHOR_EMAIL", "ada@example.com",
-            "GIT_COMMITTER_NAME", "Ada Tester", "GIT_COMMITTER_EMAIL", "ada@example.com",
-            "GIT_CONFIG_NOSYSTEM", "1", "HOME", dir.toAbsolutePath().toString()));
+    pb.environment()
+        .putAll(
+            Map.of(
+                "GIT_AUTHOR_NAME",
+                "Ada Tester",
+                "GIT_AUTHOR_EMAIL",
+                "ada@example.com",
+                "GIT_COMMITTER_NAME",
+                "Ada Tester",
+                "GIT_COMMITTER_EMAIL",
+                "ada@example.com",
+                "GIT_CONFIG_NOSYSTEM",
+                "1",
+                "HOME",
+                dir.toAbsolutePath().toString()));
     try {
       Process p = pb.start();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

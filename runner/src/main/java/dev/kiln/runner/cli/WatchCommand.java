@@ -40,13 +40,25 @@ import picocli.CommandLine.Spec;
 final class WatchCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--repo", required = true, paramLabel = "URL_OR_PATH", description = "the repository")
+  @Option(
+      names = "--repo",
+      required = true,
+      paramLabel = "URL_OR_PATH",
+      description = "the repository")
   String repo;
 
-  @Option(names = "--branch", defaultValue = "main", paramLabel = "BRANCH", description = "default: main")
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      paramLabel = "BRANCH",
+      description = "default: main")
   String branch;
 
-  @Option(names = "--pipeline", required = true, paramLabel = "NAME", description = "the pipeline to run")
+  @Option(
+      names = "--pipeline",
+      required = true,
+      paramLabel = "NAME",
+      description = "the pipeline to run")
   String pipeline;
 
   @Option(
@@ -150,8 +162,13 @@ final class WatchCommand implements Callable<Integer> {
     WebhookHandler handler = WebhookHandler.fromEnvironment(System.getenv(), watcher, log);
     if (!handler.enabled()) {
       throw new UserException(
-          "--webhook-port needs a secret: set " + WebhookHandler.ENV_SECRET + " (or "
-              + WebhookHandler.ENV_GITHUB_SECRET + " / " + WebhookHandler.ENV_GITLAB_TOKEN + ")");
+          "--webhook-port needs a secret: set "
+              + WebhookHandler.ENV_SECRET
+              + " (or "
+              + WebhookHandler.ENV_GITHUB_SECRET
+              + " / "
+              + WebhookHandler.ENV_GITLAB_TOKEN
+              + ")");
     }
     Javalin app = Javalin.create(config -> config.showJavalinBanner = false);
     WebhookRoute.register(app, handler);

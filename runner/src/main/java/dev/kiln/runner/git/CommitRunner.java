@@ -83,8 +83,7 @@ public final class CommitRunner {
     String sha = commit.sha();
     Loaded loaded = load(checkout, pipeline);
     if (loaded instanceof Loaded.Invalid invalid) {
-      RunRecord run =
-          store.createRun(new NewRun(pipeline, invalid.source(), "{}", commit));
+      RunRecord run = store.createRun(new NewRun(pipeline, invalid.source(), "{}", commit));
       String detail = "commit " + shortSha(sha) + ": " + invalid.detail();
       store.transitionRun(run.id(), RunEvent.FAIL, detail);
       log.accept("run " + run.id() + " failed: " + detail);
@@ -135,8 +134,13 @@ public final class CommitRunner {
     String source = file.toString();
     if (!file.startsWith(checkout) || !Files.isRegularFile(file)) {
       return new Loaded.Invalid(
-          source, "no " + valohaiName + " in the commit (and no kiln.yaml naming a DSL pipeline "
-              + "\"" + pipeline + "\")");
+          source,
+          "no "
+              + valohaiName
+              + " in the commit (and no kiln.yaml naming a DSL pipeline "
+              + "\""
+              + pipeline
+              + "\")");
     }
     String text;
     try {
@@ -166,12 +170,23 @@ public final class CommitRunner {
     if (project.isEmpty()) {
       return new Loaded.Invalid(
           "dsl:" + pipeline,
-          KILN_YAML + " names the DSL pipeline \"" + pipeline + "\" but no step library on the"
-              + " class path defines it (known: " + String.join(", ", registry.pipelineNames()) + ")"
+          KILN_YAML
+              + " names the DSL pipeline \""
+              + pipeline
+              + "\" but no step library on the"
+              + " class path defines it (known: "
+              + String.join(", ", registry.pipelineNames())
+              + ")"
               + DidYouMean.hint(pipeline, registry.pipelineNames()).map(h -> "; " + h).orElse(""));
     }
     return plan(
-        "dsl:" + pipeline, "dsl:" + pipeline, project.get(), pipeline, Optional.empty(), List.of(), k);
+        "dsl:" + pipeline,
+        "dsl:" + pipeline,
+        project.get(),
+        pipeline,
+        Optional.empty(),
+        List.of(),
+        k);
   }
 
   private static Loaded plan(
@@ -187,8 +202,12 @@ public final class CommitRunner {
       List<String> known = project.pipelines().stream().map(Pipeline::name).toList();
       return new Loaded.Invalid(
           source,
-          shownName + " has no pipeline \"" + pipeline + "\" (known: "
-              + (known.isEmpty() ? "none" : String.join(", ", known)) + ")"
+          shownName
+              + " has no pipeline \""
+              + pipeline
+              + "\" (known: "
+              + (known.isEmpty() ? "none" : String.join(", ", known))
+              + ")"
               + DidYouMean.hint(pipeline, known).map(h -> "; " + h).orElse(""));
     }
     try {
@@ -248,7 +267,8 @@ public final class CommitRunner {
         return NONE;
       }
       if (!root.isObject()) {
-        throw new KilnYamlException(KILN_YAML + ": expected a mapping with " + String.join(", ", KEYS));
+        throw new KilnYamlException(
+            KILN_YAML + ": expected a mapping with " + String.join(", ", KEYS));
       }
       List<String> problems = new ArrayList<>();
       List<String> dsl = new ArrayList<>();
@@ -290,10 +310,12 @@ public final class CommitRunner {
           }
           default ->
               problems.add(
-                  "unknown key \"" + key + "\" (known: " + String.join(", ", KEYS) + ")"
-                      + DidYouMean.hint(key, KEYS)
-                          .map(h -> "; " + h)
-                          .orElse(""));
+                  "unknown key \""
+                      + key
+                      + "\" (known: "
+                      + String.join(", ", KEYS)
+                      + ")"
+                      + DidYouMean.hint(key, KEYS).map(h -> "; " + h).orElse(""));
         }
       }
       if (!problems.isEmpty()) {

@@ -94,7 +94,10 @@ public final class GitCredentials {
       if (user.isEmpty() || uri == null || uri.getHost() == null) {
         // The line is not echoed: it would hold the secret.
         throw new GitException(
-            file + ":" + (i + 1) + ": expected https://USER:TOKEN@HOST[/PATH] (git-credential-store"
+            file
+                + ":"
+                + (i + 1)
+                + ": expected https://USER:TOKEN@HOST[/PATH] (git-credential-store"
                 + " format)");
       }
       String path = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -110,9 +113,9 @@ public final class GitCredentials {
   }
 
   /**
-   * The user and token for {@code url}: user-info written into the URL first, then the
-   * environment, then the first matching line of the credentials file (scheme and host must match;
-   * a line with a path matches only URLs under it, as in git).
+   * The user and token for {@code url}: user-info written into the URL first, then the environment,
+   * then the first matching line of the credentials file (scheme and host must match; a line with a
+   * path matches only URLs under it, as in git).
    */
   public Optional<GitUrls.UserInfo> lookup(String url) {
     Optional<GitUrls.UserInfo> inUrl = GitUrls.userInfo(url);
@@ -138,7 +141,9 @@ public final class GitCredentials {
       if (e.scheme.equals(scheme)
           && e.host.equals(host)
           && (e.port == -1 || e.port == uri.getPort())
-          && (e.path.isEmpty() || path.equals(e.path) || path.startsWith(e.path + "/")
+          && (e.path.isEmpty()
+              || path.equals(e.path)
+              || path.startsWith(e.path + "/")
               || path.equals(e.path + ".git"))) {
         return Optional.of(e.user);
       }
@@ -149,7 +154,10 @@ public final class GitCredentials {
   /** A JGit provider for {@code url}, or null when there are no credentials for it. */
   public CredentialsProvider providerFor(String url) {
     return lookup(url)
-        .map(u -> (CredentialsProvider) new UsernamePasswordCredentialsProvider(u.username(), u.password()))
+        .map(
+            u ->
+                (CredentialsProvider)
+                    new UsernamePasswordCredentialsProvider(u.username(), u.password()))
         .orElse(null);
   }
 

@@ -60,7 +60,8 @@ public final class GitInfo {
         dirty = git.status().call().hasUncommittedChanges();
       }
       return Optional.of(
-          new CommitInfo(url, branch, commit.name(), author(commit), commit.getFullMessage(), dirty));
+          new CommitInfo(
+              url, branch, commit.name(), author(commit), commit.getFullMessage(), dirty));
     } catch (IOException | GitAPIException e) {
       throw new GitException(
           "cannot read the Git working copy at " + builder.getGitDir() + ": " + e.getMessage(), e);

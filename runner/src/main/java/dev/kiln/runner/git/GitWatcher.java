@@ -141,8 +141,12 @@ public final class GitWatcher implements PushListener, AutoCloseable {
         branchMissingAtStart = true;
       }
       problem(
-          "branch " + settings.branch() + " does not exist in " + repoUrl()
-              + (branchSeen ? " any more (deleted)" : "") + "; still watching");
+          "branch "
+              + settings.branch()
+              + " does not exist in "
+              + repoUrl()
+              + (branchSeen ? " any more (deleted)" : "")
+              + "; still watching");
       lastTip = null;
       return List.of();
     }
@@ -153,8 +157,12 @@ public final class GitWatcher implements PushListener, AutoCloseable {
     try {
       if (lastTip != null && !lastTip.equals(tip) && !mirror.isAncestor(lastTip, tip)) {
         log.accept(
-            "branch " + settings.branch() + " was force-pushed: " + CommitRunner.shortSha(lastTip)
-                + " is not an ancestor of the new tip " + CommitRunner.shortSha(tip));
+            "branch "
+                + settings.branch()
+                + " was force-pushed: "
+                + CommitRunner.shortSha(lastTip)
+                + " is not an ancestor of the new tip "
+                + CommitRunner.shortSha(tip));
       }
       lastTip = tip;
       found = mirror.newCommits(tip, this::alreadyRun);
@@ -166,14 +174,21 @@ public final class GitWatcher implements PushListener, AutoCloseable {
     if (!found.reachedRun() && todo.size() > 1 && !branchMissingAtStart) {
       // A new watch of an existing branch: its history is not replayed, the tip is run.
       log.accept(
-          "no run of pipeline " + settings.pipeline() + " for the history of " + settings.branch()
-              + "; starting from its tip " + CommitRunner.shortSha(tip) + " (" + (todo.size() - 1)
+          "no run of pipeline "
+              + settings.pipeline()
+              + " for the history of "
+              + settings.branch()
+              + "; starting from its tip "
+              + CommitRunner.shortSha(tip)
+              + " ("
+              + (todo.size() - 1)
               + " older commit(s) not run)");
       todo = List.of(tip);
     }
     if (settings.latestOnly() && todo.size() > 1) {
       log.accept(
-          (todo.size() - 1) + " older new commit(s) skipped (--latest-only); running "
+          (todo.size() - 1)
+              + " older new commit(s) skipped (--latest-only); running "
               + CommitRunner.shortSha(tip));
       todo = List.of(tip);
     }
@@ -200,12 +215,19 @@ public final class GitWatcher implements PushListener, AutoCloseable {
   private TriggeredRun runCommit(String sha) {
     var commit = mirror.commitInfo(sha, settings.branch());
     log.accept(
-        "commit " + CommitRunner.shortSha(sha) + " on " + settings.branch() + " ("
-            + firstLine(commit.message()) + "): running pipeline " + settings.pipeline());
+        "commit "
+            + CommitRunner.shortSha(sha)
+            + " on "
+            + settings.branch()
+            + " ("
+            + firstLine(commit.message())
+            + "): running pipeline "
+            + settings.pipeline());
     Path checkout = mirror.checkout(sha);
     ranHere.add(sha);
     TriggeredRun run = runner.run(checkout, commit, settings.pipeline());
-    log.accept("run " + run.runId() + " of commit " + CommitRunner.shortSha(sha) + ": " + run.status());
+    log.accept(
+        "run " + run.runId() + " of commit " + CommitRunner.shortSha(sha) + ": " + run.status());
     return run;
   }
 
@@ -243,8 +265,14 @@ public final class GitWatcher implements PushListener, AutoCloseable {
    */
   public void watch(Consumer<TriggeredRun> onRun) {
     log.accept(
-        "watching " + repoUrl() + " branch " + settings.branch() + " for pipeline "
-            + settings.pipeline() + " every " + human(settings.interval()));
+        "watching "
+            + repoUrl()
+            + " branch "
+            + settings.branch()
+            + " for pipeline "
+            + settings.pipeline()
+            + " every "
+            + human(settings.interval()));
     while (!stopped) {
       try {
         poll(onRun);

@@ -35,9 +35,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * A local bare mirror of a watched repository ({@code KILN_HOME/git/mirrors/KEY}), fetched with
- * JGit, from which commits are checked out into their own folders ({@code KILN_HOME/worktrees/SHA}).
- * Fetching into a mirror keeps the remote's branches exactly (forced updates and deleted branches
- * included) without touching any working copy of the user.
+ * JGit, from which commits are checked out into their own folders ({@code
+ * KILN_HOME/worktrees/SHA}). Fetching into a mirror keeps the remote's branches exactly (forced
+ * updates and deleted branches included) without touching any working copy of the user.
  */
 public final class RepositoryMirror implements AutoCloseable {
   /** How far back from the branch tip to look for a commit that was already run. */
@@ -56,8 +56,8 @@ public final class RepositoryMirror implements AutoCloseable {
   }
 
   /**
-   * Opens (creating on first use) the mirror of {@code urlOrPath}. Credentials written into the
-   * URL are used for fetching but the mirror and every record see the URL without them.
+   * Opens (creating on first use) the mirror of {@code urlOrPath}. Credentials written into the URL
+   * are used for fetching but the mirror and every record see the URL without them.
    */
   public static RepositoryMirror open(String urlOrPath, Path kilnHome, GitCredentials credentials) {
     String fetchUrl = GitUrls.normalizeRepo(urlOrPath);
@@ -81,7 +81,13 @@ public final class RepositoryMirror implements AutoCloseable {
       return new RepositoryMirror(fetchUrl, kilnHome, creds, repo);
     } catch (IOException | GitAPIException e) {
       throw new GitException(
-          "cannot open the mirror of " + fetchUrl + " in " + dir + ": " + creds.redact(e.getMessage()), e);
+          "cannot open the mirror of "
+              + fetchUrl
+              + " in "
+              + dir
+              + ": "
+              + creds.redact(e.getMessage()),
+          e);
     }
   }
 
@@ -107,8 +113,8 @@ public final class RepositoryMirror implements AutoCloseable {
   }
 
   /**
-   * Fetches every branch (forced updates accepted, deleted branches removed) and returns the tip
-   * of {@code branch}, or empty when the branch does not exist (any more).
+   * Fetches every branch (forced updates accepted, deleted branches removed) and returns the tip of
+   * {@code branch}, or empty when the branch does not exist (any more).
    */
   public Optional<String> fetch(String branch) {
     try (Git git = new Git(repo)) {
@@ -133,7 +139,8 @@ public final class RepositoryMirror implements AutoCloseable {
           ? Optional.empty()
           : Optional.of(ref.getObjectId().name());
     } catch (IOException e) {
-      throw new GitException("cannot read branch " + branch + " of " + url + ": " + e.getMessage(), e);
+      throw new GitException(
+          "cannot read branch " + branch + " of " + url + ": " + e.getMessage(), e);
     }
   }
 
@@ -151,7 +158,9 @@ public final class RepositoryMirror implements AutoCloseable {
     }
   }
 
-  /** Follows first parents back from {@code tip} until a commit for which {@code alreadyRun} holds. */
+  /**
+   * Follows first parents back from {@code tip} until a commit for which {@code alreadyRun} holds.
+   */
   public NewCommits newCommits(String tip, Predicate<String> alreadyRun) {
     List<String> out = new ArrayList<>();
     boolean reached = false;
@@ -262,7 +271,8 @@ public final class RepositoryMirror implements AutoCloseable {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException | UnsupportedOperationException e) {
-      throw new GitException("cannot check out " + sha + " of " + url + " into " + target + ": " + e, e);
+      throw new GitException(
+          "cannot check out " + sha + " of " + url + " into " + target + ": " + e, e);
     }
   }
 

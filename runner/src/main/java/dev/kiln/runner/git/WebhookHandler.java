@@ -26,8 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
  * is answered 401 and logged, and nothing runs.
  *
  * <p>The payload only says "look now": the watcher fetches the repository itself and runs what it
- * finds, so a replayed or forged-but-signed payload cannot make Kiln run a commit that is not on the
- * branch. Independent of any HTTP server; {@link WebhookRoute} plugs it into Javalin.
+ * finds, so a replayed or forged-but-signed payload cannot make Kiln run a commit that is not on
+ * the branch. Independent of any HTTP server; {@link WebhookRoute} plugs it into Javalin.
  */
 public final class WebhookHandler {
   /** GitHub's secret for {@code X-Hub-Signature-256}; also GitLab's token unless that is set. */
@@ -103,7 +103,8 @@ public final class WebhookHandler {
       return refuse("GitHub request without X-Hub-Signature-256");
     }
     if (githubSecret == null) {
-      return refuse("GitHub request, but no GitHub webhook secret is configured (" + ENV_SECRET + ")");
+      return refuse(
+          "GitHub request, but no GitHub webhook secret is configured (" + ENV_SECRET + ")");
     }
     if (!signature.startsWith("sha256=")) {
       return refuse("X-Hub-Signature-256 is not of the form sha256=HEX");
@@ -122,13 +123,17 @@ public final class WebhookHandler {
       return answer(200, "pong (GitHub webhook verified)", Optional.empty());
     }
     if (!event.equals("push")) {
-      return answer(200, "ignored GitHub event \"" + event + "\" (only push runs pipelines)", Optional.empty());
+      return answer(
+          200,
+          "ignored GitHub event \"" + event + "\" (only push runs pipelines)",
+          Optional.empty());
     }
     JsonNode root;
     try {
       root = parse(body);
     } catch (IOException e) {
-      return answer(400, "GitHub push payload is not JSON: " + firstLine(e.getMessage()), Optional.empty());
+      return answer(
+          400, "GitHub push payload is not JSON: " + firstLine(e.getMessage()), Optional.empty());
     }
     JsonNode repo = root.path("repository");
     List<String> urls =
@@ -142,7 +147,8 @@ public final class WebhookHandler {
       return refuse("GitLab request without X-Gitlab-Token");
     }
     if (gitlabToken == null) {
-      return refuse("GitLab request, but no GitLab webhook token is configured (" + ENV_SECRET + ")");
+      return refuse(
+          "GitLab request, but no GitLab webhook token is configured (" + ENV_SECRET + ")");
     }
     if (!MessageDigest.isEqual(
         sha256(gitlabToken), sha256(token.getBytes(StandardCharsets.UTF_8)))) {
@@ -153,17 +159,21 @@ public final class WebhookHandler {
     try {
       root = parse(body);
     } catch (IOException e) {
-      return answer(400, "GitLab payload is not JSON: " + firstLine(e.getMessage()), Optional.empty());
+      return answer(
+          400, "GitLab payload is not JSON: " + firstLine(e.getMessage()), Optional.empty());
     }
     String kind = root.path("object_kind").asText("");
     if (!event.equals("Push Hook") && !kind.equals("push")) {
       return answer(
           200,
-          "ignored GitLab event \"" + (event.isEmpty() ? kind : event) + "\" (only push runs pipelines)",
+          "ignored GitLab event \""
+              + (event.isEmpty() ? kind : event)
+              + "\" (only push runs pipelines)",
           Optional.empty());
     }
     List<String> urls = new ArrayList<>();
-    urls.addAll(texts(root.path("project"), "git_http_url", "git_ssh_url", "web_url", "http_url", "url"));
+    urls.addAll(
+        texts(root.path("project"), "git_http_url", "git_ssh_url", "web_url", "http_url", "url"));
     urls.addAll(texts(root.path("repository"), "git_http_url", "git_ssh_url", "homepage", "url"));
     return push(PushEvent.Provider.GITLAB, root, urls, root.path("user_username"));
   }
@@ -182,7 +192,11 @@ public final class WebhookHandler {
     PushEvent push =
         new PushEvent(provider, urls, ref, after, pusher.isTextual() ? pusher.asText() : null);
     String what =
-        "push to " + ref + " of " + push.repoUrls().get(0) + (push.deleted() ? " (branch deleted)" : " at " + shortSha(after));
+        "push to "
+            + ref
+            + " of "
+            + push.repoUrls().get(0)
+            + (push.deleted() ? " (branch deleted)" : " at " + shortSha(after));
     if (push.branch() == null) {
       return answer(200, "ignored " + what + ": not a branch", Optional.of(push));
     }
@@ -233,7 +247,8 @@ public final class WebhookHandler {
 
   /** {@code sha256=HEX} for {@code body}: what GitHub sends; for tests and clients. */
   public static String githubSignature(String secret, byte[] body) {
-    return "sha256=" + HexFormat.of().formatHex(hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
+    return "sha256="
+        + HexFormat.of().formatHex(hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
   }
 
   private static byte[] sha256(byte[] b) {

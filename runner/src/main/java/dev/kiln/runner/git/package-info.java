@@ -6,9 +6,9 @@
  * {@link dev.kiln.runner.git.WebhookHandler} turns a verified GitHub or GitLab push webhook into a
  * poll of the matching watcher ({@link dev.kiln.runner.git.WebhookRoute} serves it on Javalin,
  * {@link dev.kiln.runner.git.GitTriggers} runs several watchers for a server). {@link
- * dev.kiln.runner.git.GitInfo} reads the commit of a working
- * copy for {@code kiln run}. Credentials come from the environment or a credentials file and are
- * never recorded: URLs are stored without their user-info and error text is redacted.
+ * dev.kiln.runner.git.GitInfo} reads the commit of a working copy for {@code kiln run}. Credentials
+ * come from the environment or a credentials file and are never recorded: URLs are stored without
+ * their user-info and error text is redacted.
  *
  * <p>This is the only package that sees JGit types.
  */

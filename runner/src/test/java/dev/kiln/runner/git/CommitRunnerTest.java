@@ -71,7 +71,8 @@ class CommitRunnerTest {
     Path c = checkout("valohai.yaml", GitRepos.VALOHAI_YAML);
     CommitRunner.Loaded loaded = runner.load(c, "ci");
     assertThat(loaded).isInstanceOf(CommitRunner.Loaded.Ready.class);
-    assertThat(((CommitRunner.Loaded.Ready) loaded).source()).isEqualTo(c.resolve("valohai.yaml").toString());
+    assertThat(((CommitRunner.Loaded.Ready) loaded).source())
+        .isEqualTo(c.resolve("valohai.yaml").toString());
   }
 
   @Test
@@ -82,7 +83,8 @@ class CommitRunnerTest {
             CommitRunner.Loaded.Invalid.class,
             i ->
                 assertThat(i.detail())
-                    .startsWith("kiln.yaml names the DSL pipeline \"train-superbia\" but no step library")
+                    .startsWith(
+                        "kiln.yaml names the DSL pipeline \"train-superbia\" but no step library")
                     .endsWith("did you mean \"train-superbai\"?"));
     Files.writeString(c.resolve("kiln.yaml"), "pipelines: [x]\n");
     assertThat(runner.load(c, "x"))
@@ -109,6 +111,7 @@ class CommitRunnerTest {
             CommitRunner.Loaded.Invalid.class,
             i ->
                 assertThat(i.detail())
-                    .isEqualTo("valohai.yaml has no pipeline \"cd\" (known: ci); did you mean \"ci\"?"));
+                    .isEqualTo(
+                        "valohai.yaml has no pipeline \"cd\" (known: ci); did you mean \"ci\"?"));
   }
 }

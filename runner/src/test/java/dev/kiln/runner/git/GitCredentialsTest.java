@@ -18,8 +18,10 @@ class GitCredentialsTest {
         .isEqualTo("https://github.com/team/app.git");
     assertThat(GitUrls.stripCredentials("https://x-access-token:ghp_abc@github.com:443/a/b"))
         .isEqualTo("https://github.com:443/a/b");
-    assertThat(GitUrls.stripCredentials("https://github.com/a/b@v1")).isEqualTo("https://github.com/a/b@v1");
-    assertThat(GitUrls.stripCredentials("git@github.com:team/app.git")).isEqualTo("git@github.com:team/app.git");
+    assertThat(GitUrls.stripCredentials("https://github.com/a/b@v1"))
+        .isEqualTo("https://github.com/a/b@v1");
+    assertThat(GitUrls.stripCredentials("git@github.com:team/app.git"))
+        .isEqualTo("git@github.com:team/app.git");
     assertThat(GitUrls.normalizeRepo("https://ada:s3cret@github.com/team/app.git"))
         .isEqualTo("https://github.com/team/app.git");
     assertThat(GitUrls.userInfo("https://ada:s3%2Fcret@github.com/x"))
@@ -39,7 +41,8 @@ class GitCredentialsTest {
   @Test
   void aTokenFromTheEnvironmentIsUsedAndRedacted() {
     GitCredentials c =
-        GitCredentials.fromEnvironment(Map.of("KILN_GIT_USERNAME", "ada", "KILN_GIT_TOKEN", "tok-123"));
+        GitCredentials.fromEnvironment(
+            Map.of("KILN_GIT_USERNAME", "ada", "KILN_GIT_TOKEN", "tok-123"));
     assertThat(c.lookup("https://github.com/team/app.git"))
         .contains(new GitUrls.UserInfo("ada", "tok-123"));
     assertThat(c.redact("fetch failed: not authorized for tok-123 at https://bob:pw@h/x"))
@@ -54,12 +57,16 @@ class GitCredentialsTest {
     Path file = dir.resolve("credentials");
     Files.writeString(
         file,
-        "# team tokens\nhttps://ci:team-token@git.example.com/team\nhttps://me:own-token@github.com\n");
-    GitCredentials c = GitCredentials.fromEnvironment(Map.of("KILN_GIT_CREDENTIALS", file.toString()));
+        "# team tokens\n"
+            + "https://ci:team-token@git.example.com/team\n"
+            + "https://me:own-token@github.com\n");
+    GitCredentials c =
+        GitCredentials.fromEnvironment(Map.of("KILN_GIT_CREDENTIALS", file.toString()));
     assertThat(c.lookup("https://git.example.com/team/app.git"))
         .contains(new GitUrls.UserInfo("ci", "team-token"));
     assertThat(c.lookup("https://git.example.com/other/app.git")).isEmpty();
-    assertThat(c.lookup("https://github.com/any/thing")).contains(new GitUrls.UserInfo("me", "own-token"));
+    assertThat(c.lookup("https://github.com/any/thing"))
+        .contains(new GitUrls.UserInfo("me", "own-token"));
     assertThat(c.lookup("http://github.com/any/thing")).as("scheme must match").isEmpty();
     assertThat(c.redact("team-token and own-token")).isEqualTo("*** and ***");
   }
@@ -71,7 +78,8 @@ class GitCredentialsTest {
     assertThatThrownBy(
             () -> GitCredentials.fromEnvironment(Map.of("KILN_GIT_CREDENTIALS", file.toString())))
         .isInstanceOf(GitException.class)
-        .hasMessage(file + ":2: expected https://USER:TOKEN@HOST[/PATH] (git-credential-store format)");
+        .hasMessage(
+            file + ":2: expected https://USER:TOKEN@HOST[/PATH] (git-credential-store format)");
     assertThatThrownBy(
             () ->
                 GitCredentials.fromEnvironment(

@@ -15,8 +15,11 @@ class GitInfoTest {
   @Test
   void aCleanWorkingCopyGivesItsCommitWithoutCredentials() throws Exception {
     GitRepos repos = GitRepos.create(dir);
-    String sha = repos.commit("add pipeline\n\nbody", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
-    GitRepos.git(repos.work, "remote", "set-url", "origin", "https://ada:s3cret@example.com/team/app.git");
+    String sha =
+        repos.commit(
+            "add pipeline\n\nbody", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
+    GitRepos.git(
+        repos.work, "remote", "set-url", "origin", "https://ada:s3cret@example.com/team/app.git");
     Files.createDirectories(repos.work.resolve("sub/dir"));
 
     CommitInfo c = GitInfo.detect(repos.work.resolve("sub/dir")).orElseThrow();
@@ -43,7 +46,12 @@ class GitInfoTest {
     assertThat(GitInfo.resolve(repos.work, one.substring(0, 8)).orElseThrow())
         .isEqualTo(
             new CommitInfo(
-                repos.remote.toString(), null, one, "Ada Tester <ada@example.com>", "one\n", false));
+                repos.remote.toString(),
+                null,
+                one,
+                "Ada Tester <ada@example.com>",
+                "one\n",
+                false));
     assertThat(GitInfo.resolve(repos.work, "v1").orElseThrow().ref()).isEqualTo("refs/tags/v1");
     assertThat(GitInfo.resolve(repos.work, "main").orElseThrow().ref()).isEqualTo("main");
     assertThat(GitInfo.resolve(repos.work, "no-such-rev")).isEmpty();

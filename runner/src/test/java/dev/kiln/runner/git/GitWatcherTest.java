@@ -105,8 +105,12 @@ class GitWatcherTest {
     assertThat(w.healthy()).isFalse();
 
     String first =
-        repos.commit("first version\n\nwith a body", "valohai.yaml", GitRepos.VALOHAI_YAML,
-            "version.txt", "v1");
+        repos.commit(
+            "first version\n\nwith a body",
+            "valohai.yaml",
+            GitRepos.VALOHAI_YAML,
+            "version.txt",
+            "v1");
     String second = repos.commit("second version", "version.txt", "v2");
     repos.push();
     List<TriggeredRun> runs = w.poll();
@@ -142,9 +146,7 @@ class GitWatcherTest {
 
     String broken =
         repos.commit(
-            "typo",
-            "valohai.yaml",
-            GitRepos.VALOHAI_YAML.replace("    command:", "    commnd:"));
+            "typo", "valohai.yaml", GitRepos.VALOHAI_YAML.replace("    command:", "    commnd:"));
     repos.push();
     List<TriggeredRun> failed = w.poll();
     assertThat(failed).extracting(TriggeredRun::sha).containsExactly(broken);
@@ -160,7 +162,8 @@ class GitWatcherTest {
                 + " is; did you mean \"command\"?");
     assertThat(w.poll()).as("a failed commit is not tried again").isEmpty();
 
-    String fixed = repos.commit("fixed", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v3");
+    String fixed =
+        repos.commit("fixed", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v3");
     repos.push();
     List<TriggeredRun> after = w.poll();
     assertThat(after).extracting(TriggeredRun::sha).containsExactly(fixed);
@@ -210,7 +213,8 @@ class GitWatcherTest {
   void latestOnlyRunsTheNewestOfSeveralCommits() {
     repos.commit("one", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
     repos.push();
-    GitWatcher w = watcher(GitWatcher.Settings.of(repos.remote.toString(), "main", "ci").withLatestOnly(true));
+    GitWatcher w =
+        watcher(GitWatcher.Settings.of(repos.remote.toString(), "main", "ci").withLatestOnly(true));
     assertThat(w.poll()).hasSize(1);
     repos.commit("two", "version.txt", "v2");
     repos.commit("three", "version.txt", "v3");
@@ -219,7 +223,9 @@ class GitWatcherTest {
 
     List<TriggeredRun> runs = w.poll();
     assertThat(runs).extracting(TriggeredRun::sha).containsExactly(four);
-    assertThat(log).contains("2 older new commit(s) skipped (--latest-only); running " + four.substring(0, 12));
+    assertThat(log)
+        .contains(
+            "2 older new commit(s) skipped (--latest-only); running " + four.substring(0, 12));
   }
 
   @Test
@@ -263,14 +269,19 @@ class GitWatcherTest {
       repos.push();
       WebhookHandler hooks = new WebhookHandler("s3cret", null, w, log::add);
       byte[] body =
-          ("{\"ref\":\"refs/heads/main\",\"after\":\"" + two + "\",\"repository\":{\"clone_url\":\"file://"
-                  + repos.remote.toAbsolutePath() + "\"}}")
+          ("{\"ref\":\"refs/heads/main\",\"after\":\""
+                  + two
+                  + "\",\"repository\":{\"clone_url\":\"file://"
+                  + repos.remote.toAbsolutePath()
+                  + "\"}}")
               .getBytes(StandardCharsets.UTF_8);
       WebhookResult r =
           hooks.handle(
               Map.of(
-                  "X-GitHub-Event", "push",
-                  "X-Hub-Signature-256", WebhookHandler.githubSignature("s3cret", body)),
+                  "X-GitHub-Event",
+                  "push",
+                  "X-Hub-Signature-256",
+                  WebhookHandler.githubSignature("s3cret", body)),
               body);
       assertThat(r.status()).as(r.message()).isEqualTo(202);
       waitFor(() -> seen.size() == 2);
@@ -332,7 +343,8 @@ class GitWatcherTest {
 
     assertThat(w.poll()).isEmpty();
     assertThat(w.healthy()).isFalse();
-    assertThat(log).anyMatch(l -> l.startsWith("cannot check out " + one) && l.endsWith("(will try again)"));
+    assertThat(log)
+        .anyMatch(l -> l.startsWith("cannot check out " + one) && l.endsWith("(will try again)"));
     assertThat(store.listRuns(RunQuery.newest()).total()).isZero();
 
     java.nio.file.Files.delete(home.resolve("worktrees"));
@@ -343,7 +355,8 @@ class GitWatcherTest {
   void anUnreachableRepositoryIsLoggedWithoutItsCredentials() {
     GitWatcher w =
         new GitWatcher(
-            GitWatcher.Settings.of("https://ada:s3cret-token@127.0.0.1:9/team/app.git", "main", "ci"),
+            GitWatcher.Settings.of(
+                "https://ada:s3cret-token@127.0.0.1:9/team/app.git", "main", "ci"),
             home,
             GitCredentials.NONE,
             store,

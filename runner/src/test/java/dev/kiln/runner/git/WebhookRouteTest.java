@@ -58,9 +58,12 @@ class WebhookRouteTest {
     HttpResponse<String> ok =
         post(
             body,
-            "X-GitHub-Event", "push",
-            "X-Hub-Signature-256", WebhookHandler.githubSignature("gh-secret", body),
-            "Content-Type", "application/json");
+            "X-GitHub-Event",
+            "push",
+            "X-Hub-Signature-256",
+            WebhookHandler.githubSignature("gh-secret", body),
+            "Content-Type",
+            "application/json");
     assertThat(ok.statusCode()).isEqualTo(202);
     assertThat(ok.body())
         .isEqualTo(
@@ -71,13 +74,20 @@ class WebhookRouteTest {
     HttpResponse<String> bad =
         post(
             body,
-            "X-GitHub-Event", "push",
-            "X-Hub-Signature-256", WebhookHandler.githubSignature("wrong", body));
+            "X-GitHub-Event",
+            "push",
+            "X-Hub-Signature-256",
+            WebhookHandler.githubSignature("wrong", body));
     assertThat(bad.statusCode()).isEqualTo(401);
     HttpResponse<String> missing = post(body, "X-GitHub-Event", "push");
     assertThat(missing.statusCode()).isEqualTo(401);
     HttpResponse<String> gitlab =
-        post(WebhookHandlerTest.GITLAB_PUSH, "X-Gitlab-Event", "Push Hook", "X-Gitlab-Token", "gl-token");
+        post(
+            WebhookHandlerTest.GITLAB_PUSH,
+            "X-Gitlab-Event",
+            "Push Hook",
+            "X-Gitlab-Token",
+            "gl-token");
     assertThat(gitlab.statusCode()).isEqualTo(202);
     assertThat(pushes).hasSize(2);
   }
