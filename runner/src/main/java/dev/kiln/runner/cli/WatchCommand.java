@@ -170,7 +170,12 @@ final class WatchCommand implements Callable<Integer> {
               + WebhookHandler.ENV_GITLAB_TOKEN
               + ")");
     }
-    Javalin app = Javalin.create(config -> config.showJavalinBanner = false);
+    Javalin app = Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              // GitHub sends push payloads of up to 25 MB.
+              config.http.maxRequestSize = WebhookRoute.MAX_BODY_BYTES;
+            });
     WebhookRoute.register(app, handler);
     try {
       app.start(webhookPort);

@@ -14,6 +14,12 @@ public final class WebhookRoute {
   /** Where forges are told to send pushes. */
   public static final String PATH = "/api/hooks/git";
 
+  /**
+   * The largest body a server should accept on this route: GitHub caps push payloads at 25 MB,
+   * while Javalin's default limit is 1 MB.
+   */
+  public static final long MAX_BODY_BYTES = 25L * 1024 * 1024;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private WebhookRoute() {}
