@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.MetadataEntry;
 import dev.kiln.lineage.model.RunDetail;
+import dev.kiln.lineage.web.LineageServer;
+import dev.kiln.lineage.web.WebConfig;
+import dev.kiln.lineage.web.WebServerException;
 import dev.kiln.runner.orchestrator.RunOptions;
 import dev.kiln.runner.orchestrator.RunResult;
 import dev.kiln.runner.plan.Plan;
@@ -29,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,6 +92,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--cpus", paramLabel = "N", description = "executions that may run at once")
   Integer cpus;
 
+  @Option(names = "--serve", description = "keep the viewer running afterwards (Ctrl-C stops it)")
+  boolean serve;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "the viewer's port with --serve (default ${DEFAULT-VALUE})")
+  int port = 8080;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -140,8 +150,12 @@ final class DemoCommand implements Callable<Integer> {
               + trainSeconds + " s, detect, evaluate)" + (fromYaml ? " from valohai.yaml" : ""));
       RunResult result =
           RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
-      summarize(runtime.store.runDetail(result.runId(), false), home, result, started, err);
-      return RunSupport.report(result, out);
+      summarize(runtime.store.runDetail(result.runId(), false), home, result, started, serve, err);
+      int code = RunSupport.report(result, out);
+      if (serve) {
+        serve(runtime, result.runId(), err);
+      }
+      return code;
     }
   }
 
@@ -189,8 +203,36 @@ final class DemoCommand implements Callable<Integer> {
     return ProjectSource.load(yaml, ShapesDemo.NAME);
   }
 
+  /** Serves the viewer on the demo's own store (H2 admits one process) until Ctrl-C. */
+  private void serve(KilnRuntime runtime, String runId, PrintWriter err) throws InterruptedException {
+    String token = System.getenv("KILN_TOKEN");
+    LineageServer server;
+    try {
+      server =
+          LineageServer.start(
+              runtime.store,
+              new WebConfig(WebConfig.DEFAULT_BIND, port, token),
+              ServeCommand.routeContributors(runtime.store));
+    } catch (WebServerException e) {
+      throw new UserException(e.getMessage());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "kiln-demo-serve-shutdown"));
+    err.println("kiln demo: the viewer shows the run at " + server.baseUrl() + "/#/run/" + runId
+        + "  (Ctrl-C stops it)");
+    err.flush();
+    stopped.await();
+  }
+
   private static void summarize(
-      RunDetail run, Path home, RunResult result, long started, PrintWriter err) {
+      RunDetail run, Path home, RunResult result, long started, boolean serving, PrintWriter err) {
     err.println();
     err.println("kiln demo: run " + result.runId() + " " + result.status().name().toLowerCase(Locale.ROOT)
         + " in " + formatDuration(Duration.ofNanos(System.nanoTime() - started)));
@@ -210,7 +252,9 @@ final class DemoCommand implements Callable<Integer> {
         .filter(Files::isDirectory)
         .ifPresent(p -> err.println("kiln demo: images with the boxes drawn: " + p));
     err.println("kiln demo: see the run with  ./kiln show " + result.runId()
-        + "  or in the viewer:  ./kiln serve  then http://127.0.0.1:8080/#/runs/" + result.runId());
+        + (serving
+            ? ""
+            : "  or in the viewer:  ./kiln serve  then http://127.0.0.1:8080/#/run/" + result.runId()));
     err.flush();
   }
 

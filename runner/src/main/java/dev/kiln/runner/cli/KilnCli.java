@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       LineageCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       StepCommand.class,
       CommandLine.HelpCommand.class
     })
