@@ -312,6 +312,93 @@ class GitTriggerIT {
     }
   }
 
+  @Test
+  void kilnServeWatchesAndTakesSignedPushes() throws Exception {
+    Path home = dir.resolve("home");
+    Path remote = dir.resolve("remote.git");
+    Path work = dir.resolve("work");
+    git(dir, "init", "-q", "--bare", "-b", "main", remote.toString());
+    git(dir, "clone", "-q", remote.toString(), work.toString());
+    git(work, "symbolic-ref", "HEAD", "refs/heads/main");
+    commit(work, "one", "valohai.yaml", VALOHAI_YAML, "version.txt", "v1");
+    git(work, "push", "-q", "origin", "main");
+    Map<String, String> env =
+        Map.of("KILN_HOME", home.toString(), "KILN_WEBHOOK_SECRET", "hook-secret");
+    Path out = dir.resolve("serve.out");
+    Path err = dir.resolve("serve.err");
+    // An hour between polls: only the first poll and the webhook make runs.
+    Process serve =
+        KilnProcess.startSplit(
+            dir,
+            env,
+            out,
+            err,
+            "serve",
+            "--port",
+            "0",
+            "--watch",
+            "ci=" + remote + "#main",
+            "--watch-interval",
+            "1h");
+    try {
+      waitFor(serve, err, () -> read(out).contains("Git webhook: POST http://"));
+      Matcher m = Pattern.compile("Git webhook: POST (\\S+)").matcher(read(out));
+      assertThat(m.find()).isTrue();
+      URI hookUri = URI.create(m.group(1));
+      waitFor(serve, err, () -> read(err).contains(": SUCCEEDED"));
+
+      String two = commit(work, "two", "version.txt", "v2");
+      git(work, "push", "-q", "origin", "main");
+      byte[] body =
+          ("{\"ref\":\"refs/heads/main\",\"after\":\""
+                  + two
+                  + "\",\"repository\":{\"clone_url\":\""
+                  + remote.toUri()
+                  + "\"}}")
+              .getBytes(StandardCharsets.UTF_8);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> forged =
+          http.send(
+              HttpRequest.newBuilder(hookUri)
+                  .header("X-GitHub-Event", "push")
+                  .header("X-Hub-Signature-256", sign("guessed", body))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(forged.statusCode()).isEqualTo(401);
+      HttpResponse<String> signed =
+          http.send(
+              HttpRequest.newBuilder(hookUri)
+                  .header("X-GitHub-Event", "push")
+                  .header("X-Hub-Signature-256", sign("hook-secret", body))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
+      waitFor(
+          serve,
+          err,
+          () -> read(err).contains("of commit " + two.substring(0, 12) + ": SUCCEEDED"));
+    } finally {
+      serve.destroy();
+      if (!serve.waitFor(30, TimeUnit.SECONDS)) {
+        KilnProcess.killTree(serve);
+      }
+    }
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
+      List<RunRecord> runs = store.listRuns(RunQuery.newest().withPipeline("ci")).items();
+      assertThat(runs).hasSize(2);
+      assertThat(output(store, runs.get(0).id())).isEqualTo("code says v2\n");
+    }
+  }
+
+  static String sign(String secret, byte[] body) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(
+        new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
   private String run(Path work, Map<String, String> env, String name) throws Exception {
     Path out = dir.resolve(name + ".out");
     Path err = dir.resolve(name + ".err");

@@ -14,6 +14,8 @@ public final class GitTriggers implements PushListener, AutoCloseable {
   private final List<GitWatcher> watchers;
   private final List<Thread> threads = new ArrayList<>();
   private final PushListener all;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private GitTriggers(List<GitWatcher> watchers, Consumer<TriggeredRun> onRun) {
     this.watchers = List.copyOf(watchers);
@@ -46,6 +48,17 @@ public final class GitTriggers implements PushListener, AutoCloseable {
 
   @Override
   public void close() {
+    shutDown();
+  }
+
+  /**
+   * Stops the watchers (a run in progress is recorded as stopped) and closes their mirrors; a
+   * second call does nothing. For shutdown hooks, which must not wait for {@link #close}.
+   */
+  public void shutDown() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     watchers.forEach(w -> w.stop("the server is shutting down"));
     for (Thread t : threads) {
       try {
