@@ -45,7 +45,10 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "NAME=URI", description = "files for an input; repeatable")
   List<String> inputs;
 
-  @Option(names = "--commit", paramLabel = "REV")
+  @Option(
+      names = "--commit",
+      paramLabel = "REV",
+      description = "the code version to record (default: the Git working copy's commit)")
   String commit;
 
   @Option(names = "--reuse")
@@ -90,7 +93,7 @@ final class ExecCommand implements Callable<Integer> {
         RunOptions.of(planned.source() + "#step=" + s.name())
             .withParams(paramMap)
             .withInputs(inputMap)
-            .withCommit(RunSupport.commitOf(commit))
+            .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
     try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       LintCommand.class,
       RunCommand.class,
+      WatchCommand.class,
       ExecCommand.class,
       ResumeCommand.class,
       ShowCommand.class,

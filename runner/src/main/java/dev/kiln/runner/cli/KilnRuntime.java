@@ -26,16 +26,28 @@ final class KilnRuntime implements AutoCloseable {
   final Orchestrator orchestrator;
   final BeamEngine beam;
   private final Map<ExecutorKind, Executor> executors;
+  private final Console console;
+  private final Map<String, String> env;
+  private final Path cwd;
+  private final OrchestratorConfig config;
 
   private KilnRuntime(
       LineageStore store,
       Orchestrator orchestrator,
       Map<ExecutorKind, Executor> e,
-      BeamEngine beam) {
+      BeamEngine beam,
+      Console console,
+      Map<String, String> env,
+      Path cwd,
+      OrchestratorConfig config) {
     this.store = store;
     this.orchestrator = orchestrator;
     this.executors = e;
     this.beam = beam;
+    this.console = console;
+    this.env = env;
+    this.cwd = cwd;
+    this.config = config;
   }
 
   static LineageStore openStore() {
@@ -94,20 +106,45 @@ final class KilnRuntime implements AutoCloseable {
       executors.put(
           ExecutorKind.DJL,
           dev.kiln.runner.djl.DjlWorkerExecutor.forThisJvm(env.get("KILN_DJL_JAVA_OPTS"), gpus));
-      Orchestrator orchestrator =
-          new Orchestrator(
-              store,
-              new OrchestratorConfig(store.config().kilnHome(), cwd, cpus, gpus),
-              executors,
-              console,
-              dev.kiln.lineage.openlineage.OpenLineageExporter.fromEnvironment(
-                  env, cwd, w -> console.status("warning: " + w)));
-      return new KilnRuntime(store, orchestrator, executors, beam);
+      OrchestratorConfig config = new OrchestratorConfig(store.config().kilnHome(), cwd, cpus, gpus);
+      Orchestrator orchestrator = orchestrator(store, config, executors, console, env, cwd);
+      return new KilnRuntime(store, orchestrator, executors, beam, console, env, cwd, config);
     } catch (RuntimeException e) {
       beam.close();
       store.close();
       throw e;
     }
+  }
+
+  private static Orchestrator orchestrator(
+      LineageStore store,
+      OrchestratorConfig config,
+      Map<ExecutorKind, Executor> executors,
+      Console console,
+      Map<String, String> env,
+      Path cwd) {
+    return new Orchestrator(
+        store,
+        config,
+        executors,
+        console,
+        dev.kiln.lineage.openlineage.OpenLineageExporter.fromEnvironment(
+            env, cwd, w -> console.status("warning: " + w)));
+  }
+
+  /**
+   * Another orchestrator on the same store, executors and Beam engine whose steps run from {@code
+   * workingDir} (a commit's checkout, for {@code kiln watch} and {@code kiln resume}); the caller
+   * closes it.
+   */
+  Orchestrator orchestrator(Path workingDir) {
+    return orchestrator(
+        store,
+        new OrchestratorConfig(config.kilnHome(), workingDir, config.cpuSlots(), config.gpuSlots()),
+        executors,
+        console,
+        env,
+        cwd);
   }
 
   @Override

@@ -84,9 +84,24 @@ final class ResumeCommand implements Callable<Integer> {
             .withCommit(run.commit())
             .withReuse(recorded.path("reuse").asBoolean(false));
     try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
-      RunResult result =
-          RunSupport.runStoppable(runtime, () -> runtime.orchestrator.resume(runId, plan, options));
-      return RunSupport.report(result, out);
+      // A run of a commit that kiln watch checked out resumes in that checkout, so its steps see
+      // the same code and its relative inputs the same files.
+      java.nio.file.Path workingDir = java.nio.file.Path.of("").toAbsolutePath();
+      if (run.commit() != null && run.commit().sha() != null && !run.commit().dirty()
+          && run.commit().sha().matches("[0-9a-f]{40}")) {
+        java.nio.file.Path checkout =
+            dev.kiln.runner.git.RepositoryMirror.checkoutDir(
+                runtime.store.config().kilnHome(), run.commit().sha());
+        if (java.nio.file.Files.isDirectory(checkout)) {
+          workingDir = checkout;
+          err.println("kiln: resuming in the checkout of commit " + run.commit().sha() + ": " + checkout);
+        }
+      }
+      try (var orchestrator = runtime.orchestrator(workingDir)) {
+        RunResult result =
+            RunSupport.runStoppable(orchestrator, () -> orchestrator.resume(runId, plan, options));
+        return RunSupport.report(result, out);
+      }
     }
   }
 

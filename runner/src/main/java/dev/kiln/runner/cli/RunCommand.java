@@ -40,7 +40,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "NODE.INPUT=URI", description = "files for a node input")
   List<String> inputs;
 
-  @Option(names = "--commit", paramLabel = "REV", description = "the code version to record")
+  @Option(
+      names = "--commit",
+      paramLabel = "REV",
+      description =
+          "the code version to record (default: the commit of the Git working copy holding --file"
+              + " or the current folder, with its dirty flag)")
   String commit;
 
   @Option(names = "--reuse", description = "reuse finished executions with the same cache key")
@@ -65,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
         RunOptions.of(source.source())
             .withParams(paramMap)
             .withInputs(inputMap)
-            .withCommit(RunSupport.commitOf(commit))
+            .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
     try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));

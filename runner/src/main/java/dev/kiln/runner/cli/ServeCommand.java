@@ -4,7 +4,15 @@ import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.web.LineageServer;
 import dev.kiln.lineage.web.WebConfig;
 import dev.kiln.lineage.web.WebServerException;
+import dev.kiln.runner.git.GitCredentials;
+import dev.kiln.runner.git.GitException;
+import dev.kiln.runner.git.GitTriggers;
+import dev.kiln.runner.git.GitUrls;
+import dev.kiln.runner.git.GitWatcher;
+import dev.kiln.runner.git.WebhookHandler;
+import dev.kiln.runner.git.WebhookRoute;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,7 +22,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln serve [--port 8080] [--bind 127.0.0.1] [--token T]}: the viewer and REST API. */
+/**
+ * {@code kiln serve [--port 8080] [--bind 127.0.0.1] [--token T] [--watch PIPELINE=REPO[#BRANCH]]}:
+ * the viewer and REST API, the Git webhook, and optionally Git watchers.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -40,6 +51,23 @@ final class ServeCommand implements Callable<Integer> {
           + " viewer is read-only")
   String token;
 
+  @Option(
+      names = "--watch",
+      paramLabel = "PIPELINE=REPO[#BRANCH]",
+      description =
+          "also run PIPELINE for every new commit of the repository's BRANCH (default main), as"
+              + " kiln watch does; repeatable. Signed push webhooks on POST /api/hooks/git"
+              + " (secret: KILN_WEBHOOK_SECRET) make the watchers poll at once")
+  List<String> watches;
+
+  @Option(
+      names = "--watch-interval",
+      defaultValue = "30s",
+      paramLabel = "DURATION",
+      converter = WatchCommand.DurationConverter.class,
+      description = "time between polls of --watch repositories (default ${DEFAULT-VALUE})")
+  Duration watchInterval;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65535) {
@@ -48,11 +76,38 @@ final class ServeCommand implements Callable<Integer> {
     String t = token != null ? token : System.getenv("KILN_TOKEN");
     WebConfig config = new WebConfig(bind, port, t);
     var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    Consumer<String> log =
+        line -> {
+          synchronized (err) {
+            err.println("kiln: " + line);
+            err.flush();
+          }
+        };
+    List<GitWatcher.Settings> watchSettings = watchSettings();
+    GitCredentials credentials = GitCredentials.NONE;
+    if (!watchSettings.isEmpty()) {
+      try {
+        credentials = GitCredentials.fromEnvironment(System.getenv());
+      } catch (GitException e) {
+        throw new UserException(e.getMessage());
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    try (LineageStore store = KilnRuntime.openStore()) {
+    // With --watch the server also runs pipelines: a whole runtime (executors), not just a store.
+    try (KilnRuntime runtime =
+            watchSettings.isEmpty() ? null : KilnRuntime.open(new TerminalConsole(err), null);
+        LineageStore ownStore = runtime == null ? KilnRuntime.openStore() : null;
+        GitTriggers triggers = startWatchers(watchSettings, runtime, credentials, log)) {
+      LineageStore store = runtime != null ? runtime.store : ownStore;
+      WebhookHandler hooks =
+          WebhookHandler.fromEnvironment(
+              System.getenv(), triggers != null ? triggers : push -> false, log);
+      List<Consumer<Javalin>> contributors = routeContributors(store);
+      contributors.add(app -> WebhookRoute.register(app, hooks));
       LineageServer server;
       try {
-        server = LineageServer.start(store, config, routeContributors(store));
+        server = LineageServer.start(store, config, contributors);
       } catch (WebServerException e) {
         throw new UserException(e.getMessage());
       }
@@ -60,6 +115,9 @@ final class ServeCommand implements Callable<Integer> {
           new Thread(
               () -> {
                 server.close();
+                if (triggers != null) {
+                  triggers.shutDown();
+                }
                 stopped.countDown();
               },
               "kiln-serve-shutdown");
@@ -71,6 +129,10 @@ final class ServeCommand implements Callable<Integer> {
                 + " artifact of this Kiln home");
       }
       out.println(t == null ? "read-only: no --token given" : "state changes need the token");
+      out.println(
+          hooks.enabled()
+              ? "Git webhook: POST " + server.baseUrl() + WebhookRoute.PATH
+              : "Git webhook off: set " + WebhookHandler.ENV_SECRET + " to accept pushes");
       out.flush();
       stopped.await();
     }
@@ -83,5 +145,44 @@ final class ServeCommand implements Callable<Integer> {
    */
   static List<Consumer<Javalin>> routeContributors(LineageStore store) {
     return new ArrayList<>();
+  }
+
+  /** {@code PIPELINE=REPO[#BRANCH]}, checked before anything opens. */
+  private List<GitWatcher.Settings> watchSettings() {
+    List<GitWatcher.Settings> out = new ArrayList<>();
+    for (String w : watches == null ? List.<String>of() : watches) {
+      int eq = w.indexOf('=');
+      String repo = eq < 0 ? "" : w.substring(eq + 1);
+      int hash = repo.lastIndexOf('#');
+      String branch = hash < 0 ? "main" : repo.substring(hash + 1);
+      repo = hash < 0 ? repo : repo.substring(0, hash);
+      if (eq <= 0 || repo.isBlank() || branch.isBlank()) {
+        throw new UserException(
+            "--watch " + GitUrls.stripCredentials(w) + ": expected PIPELINE=REPO[#BRANCH]");
+      }
+      out.add(
+          GitWatcher.Settings.of(repo, branch, w.substring(0, eq)).withInterval(watchInterval));
+    }
+    return out;
+  }
+
+  private static GitTriggers startWatchers(
+      List<GitWatcher.Settings> settings,
+      KilnRuntime runtime,
+      GitCredentials credentials,
+      Consumer<String> log) {
+    if (settings.isEmpty()) {
+      return null;
+    }
+    List<GitWatcher> watchers = new ArrayList<>();
+    try {
+      for (GitWatcher.Settings s : settings) {
+        watchers.add(WatchCommand.openWatcher(s, runtime, credentials, log));
+      }
+    } catch (RuntimeException e) {
+      watchers.forEach(GitWatcher::close);
+      throw e;
+    }
+    return GitTriggers.start(watchers, run -> {});
   }
 }

@@ -20,6 +20,19 @@ class ServeCommandTest {
   }
 
   @Test
+  void aBadWatchIsOneLineAndNeverShowsCredentials() {
+    StringWriter err = new StringWriter();
+    int code =
+        KilnCli.execute(
+            new String[] {"serve", "--watch", "https://ada:s3cret@example.com/app.git"},
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo("kiln: --watch https://example.com/app.git: expected PIPELINE=REPO[#BRANCH]");
+  }
+
+  @Test
   void theHelpNamesTheDefaults() {
     StringWriter out = new StringWriter();
     int code =
