@@ -56,6 +56,14 @@ class DemoIT {
     }
     assertThat(nodes).containsExactlyInAnyOrder("convert", "weights", "train", "detect", "evaluate");
 
+    // the run records the commit of the checkout it ran from (the tests run in a Git clone)
+    Process head = new ProcessBuilder("git", "rev-parse", "HEAD").directory(Paths.repo().toFile())
+        .redirectErrorStream(true).start();
+    String headSha = new String(head.getInputStream().readAllBytes()).strip();
+    if (head.waitFor() == 0) {
+      assertThat(run.toString()).contains(headSha);
+    }
+
     // train recorded its metrics lines
     assertThat(train.get("metadataCount").asLong()).isGreaterThan(0);
     boolean sawLoss = false;

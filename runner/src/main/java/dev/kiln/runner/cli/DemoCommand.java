@@ -144,7 +144,7 @@ final class DemoCommand implements Callable<Integer> {
           RunOptions.of(source.source())
               .withParams(paramMap)
               .withInputs(inputMap)
-              .withCommit(RunSupport.commitOf(null));
+              .withCommit(RunSupport.commitOf(null, null, err));
       err.println(
           "kiln demo: running " + ShapesDemo.NAME + " (convert and weights, then train for at most "
               + trainSeconds + " s, detect, evaluate)" + (fromYaml ? " from valohai.yaml" : ""));
