@@ -199,7 +199,8 @@ class BeamConverterTest {
         "# training images\nimg_000000\nimg_000001\nimg_000002\n\nimg_000003\nimg_000004\n"
             + "img_000005\n");
     Files.writeString(
-        lists.resolve("testing.txt"), "img_000006.jpg\nimg_000007.jpg\nimg_000008.jpg\nimg_000009.jpg\n");
+        lists.resolve("testing.txt"),
+        "img_000006.jpg\nimg_000007.jpg\nimg_000008.jpg\nimg_000009.jpg\n");
     ctx.parameters.put("shards", ParamValue.of(1));
 
     new ConvertLabelsFunction().run(ctx);
