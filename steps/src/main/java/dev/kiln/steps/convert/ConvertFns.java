@@ -156,11 +156,11 @@ final class ConvertFns {
   }
 
   /**
-   * Reads and encodes the images of a shard on an {@link #encoders()} pool, at most {@link #WINDOW} ahead of
-   * the writer, and hands the outcomes back in order. The shard's bytes stay those of a sequential
-   * loop, but the work of one shard spreads over every core: with few shards per worker (8 shards
-   * of unequal splits on 2 workers) the key distribution no longer decides the wall time. Memory
-   * stays bounded by the window (a few encoded images).
+   * Reads and encodes the images of a shard on an {@link #encoders()} pool, at most {@link #WINDOW}
+   * ahead of the writer, and hands the outcomes back in order. The shard's bytes stay those of a
+   * sequential loop, but the work of one shard spreads over every core: with few shards per worker
+   * (8 shards of unequal splits on 2 workers) the key distribution no longer decides the wall time.
+   * Memory stays bounded by the window (a few encoded images).
    */
   static final class Lookahead implements AutoCloseable {
     static final int WINDOW = 8;

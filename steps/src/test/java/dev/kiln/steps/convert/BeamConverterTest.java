@@ -223,6 +223,26 @@ class BeamConverterTest {
   }
 
   @Test
+  void progressIsLoggedWhenItMovesOrEveryTenSecondsWhileItDoesNot() {
+    RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
+    long[] clock = {0};
+    BeamConverter.ProgressListener p = ConvertLabelsFunction.progressLog(ctx, () -> clock[0]);
+    long s = 1_000_000_000L;
+    p.progress(0, 100); // first: logged
+    clock[0] = 2 * s;
+    p.progress(0, 100); // no change, 2 s: not logged
+    clock[0] = 10 * s;
+    p.progress(0, 100); // no change, 10 s: logged
+    clock[0] = 11 * s;
+    p.progress(40, 100); // moved: logged
+    p.progress(40, 100); // no change: not logged
+    p.progress(100, 100); // done: logged
+    p.progress(100, 100); // done again (the converter's final call): not logged twice
+    assertThat(ctx.progress.stream().map(a -> a[0] + "/" + a[1]).toList())
+        .containsExactly("0/100", "0/100", "40/100", "100/100");
+  }
+
+  @Test
   void imagesGivenAsASeparateInputAreFound() throws Exception {
     RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
     Path gen = dir.resolve("gen");
