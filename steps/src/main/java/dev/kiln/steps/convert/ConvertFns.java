@@ -270,6 +270,17 @@ final class ConvertFns {
       group.getValue().forEach(items::add);
       items.sort(Comparator.comparingLong(WorkItem::index));
 
+      Path active = folder.markActive();
+      try {
+        writeShard(split, shard, items, out);
+      } finally {
+        Files.deleteIfExists(active);
+      }
+    }
+
+    private void writeShard(
+        String split, int shard, List<WorkItem> items, OutputReceiver<ReportEntry> out)
+        throws IOException {
       String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
       String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
       // Each split in its own folder (train/train-00000-of-00004.tfrecord), as the plain converter.
