@@ -36,7 +36,10 @@ class ConvertLabelsFlinkClusterIT {
   void execRunsConvertLabelsOnAFlinkClusterGivenByHostAndPort() throws Exception {
     Path data = dir.resolve("data");
     SyntheticDataset.generate(SyntheticDataset.Options.of(24, 48, 9, data));
-    Files.writeString(data.resolve("train/_annotations.coco.json"), broken(data), java.nio.charset.StandardCharsets.UTF_8);
+    Files.writeString(
+        data.resolve("train/_annotations.coco.json"),
+        broken(data),
+        java.nio.charset.StandardCharsets.UTF_8);
 
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
@@ -72,13 +75,12 @@ class ConvertLabelsFlinkClusterIT {
               "shards=2");
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         KilnProcess.killTree(p);
-        throw new AssertionError("kiln exec did not finish in 5 minutes:\n" + Files.readString(err));
+        throw new AssertionError(
+            "kiln exec did not finish in 5 minutes:\n" + Files.readString(err));
       }
       String log = Files.readString(err);
       assertThat(p.exitValue()).as(log).isZero();
-      assertThat(log)
-          .contains("--flinkMaster=localhost:" + port)
-          .contains("records: 24/24");
+      assertThat(log).contains("--flinkMaster=localhost:" + port).contains("records: 24/24");
       String runId = Files.readString(out).strip();
 
       assertThat(cluster.listJobs().get(10, TimeUnit.SECONDS))
@@ -126,8 +128,9 @@ class ConvertLabelsFlinkClusterIT {
   /** The generated COCO file with one extra annotation of a class it does not declare. */
   private static String broken(Path data) throws java.io.IOException {
     ObjectMapper json = new ObjectMapper();
-    var root = (com.fasterxml.jackson.databind.node.ObjectNode)
-        json.readTree(data.resolve("train/_annotations.coco.json").toFile());
+    var root =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(data.resolve("train/_annotations.coco.json").toFile());
     var ann = (com.fasterxml.jackson.databind.node.ArrayNode) root.get("annotations");
     var extra = ann.get(0).deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) extra).put("id", 99_999);

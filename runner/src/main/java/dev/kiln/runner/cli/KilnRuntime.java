@@ -89,10 +89,13 @@ final class KilnRuntime implements AutoCloseable {
       int gpus = dev.kiln.runner.djl.DjlWorkerExecutor.gpuCount(env, Path.of("/dev"));
       Map<ExecutorKind, Executor> executors = new EnumMap<>(ExecutorKind.class);
       ClassLoader loader = KilnRuntime.class.getClassLoader();
-      // Commands like "kiln step train" find this Kiln first on the PATH (./kiln sets KILN_BIN_DIR).
+      // Commands like "kiln step train" find this Kiln first on the PATH (./kiln sets
+      // KILN_BIN_DIR).
       Map<String, String> base = new java.util.HashMap<>();
       if (env.containsKey("KILN_BIN_DIR")) {
-        base.put("PATH", env.get("KILN_BIN_DIR") + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
+        base.put(
+            "PATH",
+            env.get("KILN_BIN_DIR") + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
       }
       // "kiln step convert-labels" in a child process uses the same runner (not the same engine).
       base.put(BeamSettings.RUNNER_ENV, beamSettings.mode().id());

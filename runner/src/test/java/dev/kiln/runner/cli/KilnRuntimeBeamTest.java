@@ -91,11 +91,14 @@ class KilnRuntimeBeamTest {
       assertThat(runtime.beam.clusterStarts()).isEqualTo(1);
       run = runtime.store.runDetail(result.runId(), true);
     }
-    assertThat(result.succeeded()).as("%s\n%s", result.summary(), String.join("\n", lines)).isTrue();
+    assertThat(result.succeeded())
+        .as("%s\n%s", result.summary(), String.join("\n", lines))
+        .isTrue();
     assertThat(lines)
         .anyMatch(l -> l.startsWith("convert-a: records: ") && l.endsWith("/20"))
         .anyMatch(l -> l.startsWith("convert-b: records: 20/20"))
-        .anyMatch(l -> l.startsWith("convert-b: convert-labels: Beam arguments --runner=FlinkRunner"));
+        .anyMatch(
+            l -> l.startsWith("convert-b: convert-labels: Beam arguments --runner=FlinkRunner"));
 
     for (String node : List.of("convert-a", "convert-b")) {
       ExecutionDetail e = run.node(node).orElseThrow();

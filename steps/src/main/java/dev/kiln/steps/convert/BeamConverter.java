@@ -148,6 +148,7 @@ public final class BeamConverter {
 
     WorkFolder folder = WorkFolder.create(out);
     List<ReportEntry> report;
+    boolean finished = false;
     try {
       Pipeline p = build(options, beamArgs, classes, work, folder);
       long duplicates = total - work.size();
@@ -156,9 +157,20 @@ public final class BeamConverter {
           folder,
           pollMillis,
           done -> listener.progress(Math.min(total, done + duplicates), total));
+      finished = true;
       listener.progress(total, total);
       report = readReport(folder);
     } finally {
+      if (!finished) {
+        // A failed or cancelled job may leave workers running (the DirectRunner does not join
+        // them): stop them through the marker and let them remove their temporary shards.
+        try {
+          folder.requestCancel();
+          folder.awaitIdle(CANCEL_WAIT_SECONDS * 1000);
+        } catch (IOException e) {
+          // cleaning up after a failure: the job's own error is the one to report
+        }
+      }
       folder.delete();
       deleteLeftovers(out);
     }

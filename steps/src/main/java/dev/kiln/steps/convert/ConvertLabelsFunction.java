@@ -53,15 +53,30 @@ public final class ConvertLabelsFunction implements StepFunction {
     context.reportDevice("cpu");
     ConversionStats stats;
     try {
-      stats =
-          BeamConverter.convert(
-              options, args, (done, total) -> context.progress("records", done, total));
+      stats = BeamConverter.convert(options, args, progressLog(context, System::nanoTime));
     } finally {
       if (!input.equals(labels)) {
         deleteLinks(input);
       }
     }
     context.logMetrics(metrics(stats));
+  }
+
+  /**
+   * Reports progress when the count moved, or every 10 s while it does not (the job is starting),
+   * so the log shows a few lines, not one per poll.
+   */
+  static BeamConverter.ProgressListener progressLog(
+      StepContext context, java.util.function.LongSupplier nanoClock) {
+    long[] last = {-1, 0};
+    return (done, total) -> {
+      long now = nanoClock.getAsLong();
+      if (done != last[0] || now - last[1] >= 10_000_000_000L) {
+        context.progress("records", done, total);
+        last[0] = done;
+        last[1] = now;
+      }
+    };
   }
 
   /** Splits {@code beam.args} on white space; {@link #DEFAULT_BEAM_ARGS} when absent. */

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run of consecutive images, the unit the pipeline starts from. Few large elements instead of
- * one per image: the DirectRunner reads a created source in small bundles a few hundred
- * milliseconds apart, which for thousands of single images cost seconds before any work began.
+ * A run of consecutive images, the unit the pipeline starts from. Few large elements instead of one
+ * per image: the DirectRunner reads a created source in small bundles a few hundred milliseconds
+ * apart, which for thousands of single images cost seconds before any work began.
  *
  * @param items the images, in input order
  */

@@ -199,7 +199,8 @@ class BeamConverterTest {
         "# training images\nimg_000000\nimg_000001\nimg_000002\n\nimg_000003\nimg_000004\n"
             + "img_000005\n");
     Files.writeString(
-        lists.resolve("testing.txt"), "img_000006.jpg\nimg_000007.jpg\nimg_000008.jpg\nimg_000009.jpg\n");
+        lists.resolve("testing.txt"),
+        "img_000006.jpg\nimg_000007.jpg\nimg_000008.jpg\nimg_000009.jpg\n");
     ctx.parameters.put("shards", ParamValue.of(1));
 
     new ConvertLabelsFunction().run(ctx);
@@ -219,6 +220,26 @@ class BeamConverterTest {
         .hasMessage(
             "parameter \"split\" is files but input \"split_lists\" is empty: give one list per"
                 + " split, e.g. train.txt and test.txt");
+  }
+
+  @Test
+  void progressIsLoggedWhenItMovesOrEveryTenSecondsWhileItDoesNot() {
+    RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
+    long[] clock = {0};
+    BeamConverter.ProgressListener p = ConvertLabelsFunction.progressLog(ctx, () -> clock[0]);
+    long s = 1_000_000_000L;
+    p.progress(0, 100); // first: logged
+    clock[0] = 2 * s;
+    p.progress(0, 100); // no change, 2 s: not logged
+    clock[0] = 10 * s;
+    p.progress(0, 100); // no change, 10 s: logged
+    clock[0] = 11 * s;
+    p.progress(40, 100); // moved: logged
+    p.progress(40, 100); // no change: not logged
+    p.progress(100, 100); // done: logged
+    p.progress(100, 100); // done again (the converter's final call): not logged twice
+    assertThat(ctx.progress.stream().map(a -> a[0] + "/" + a[1]).toList())
+        .containsExactly("0/100", "0/100", "40/100", "100/100");
   }
 
   @Test
