@@ -248,6 +248,31 @@ public final class LineageStore implements AutoCloseable {
         });
   }
 
+  /**
+   * The runs of {@code pipeline} recorded for commit {@code sha} of the repository {@code
+   * repoUrl}, newest first; how a Git watcher knows, across restarts, which commits it already ran.
+   */
+  public List<RunRecord> runsOfCommit(String pipeline, String repoUrl, String sha) {
+    checkArgument(pipeline != null && !pipeline.isBlank(), "pipeline must not be blank");
+    checkArgument(repoUrl != null && !repoUrl.isBlank(), "repository URL must not be blank");
+    checkArgument(sha != null && !sha.isBlank(), "commit sha must not be blank");
+    return tx(
+        "list runs of commit " + sha,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + Rows.RUN_COLUMNS
+                      + " FROM runs r WHERE r.pipeline = ? AND r.commit_repo_url = ?"
+                      + " AND r.commit_sha = ? ORDER BY r.created_at DESC, r.id DESC")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, repoUrl);
+            ps.setString(3, sha);
+            return list(ps, Rows::run);
+          }
+        });
+  }
+
   /** The audit log of a run and its executions, oldest first. */
   public List<EventRecord> events(String runId) {
     return events(runId, 0, Integer.MAX_VALUE);

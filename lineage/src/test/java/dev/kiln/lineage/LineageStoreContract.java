@@ -671,6 +671,26 @@ abstract class LineageStoreContract {
   }
 
   @Test
+  void runsOfACommitAreFoundByPipelineRepositoryAndSha() {
+    CommitInfo a = new CommitInfo("/repos/app", "main", "a".repeat(40), "Ann <a@x>", "one", false);
+    CommitInfo b = new CommitInfo("/repos/app", "main", "b".repeat(40), "Ann <a@x>", "two", false);
+    RunRecord first = store.createRun(NewRun.of("train").withCommit(a));
+    store.createRun(NewRun.of("train").withCommit(b));
+    store.createRun(NewRun.of("other").withCommit(a));
+    store.createRun(
+        NewRun.of("train").withCommit(new CommitInfo("/repos/fork", "main", a.sha(), null, null, false)));
+    store.createRun(NewRun.of("train"));
+    RunRecord second = store.createRun(NewRun.of("train").withCommit(a));
+
+    assertThat(store.runsOfCommit("train", "/repos/app", a.sha()))
+        .extracting(RunRecord::id)
+        .containsExactly(second.id(), first.id());
+    assertThat(store.runsOfCommit("train", "/repos/app", a.sha()).get(0).commit()).isEqualTo(a);
+    assertThat(store.runsOfCommit("train", "/repos/app", "c".repeat(40))).isEmpty();
+    assertThat(store.runsOfCommit("evaluate", "/repos/app", a.sha())).isEmpty();
+  }
+
+  @Test
   void runsAreListedNewestFirstInPages() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

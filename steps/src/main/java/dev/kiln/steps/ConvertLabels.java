@@ -1,6 +1,8 @@
 package dev.kiln.steps;
 
 import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.InputSpec;
+import dev.kiln.pipelines.KeepDirectories;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
 import dev.kiln.pipelines.dsl.InputPort;
@@ -20,12 +22,30 @@ public final class ConvertLabels {
 
   public static final String NAME = "convert-labels";
 
-  /** The images, when the labels do not sit beside them. */
-  public static final InputPort<ImageSet> IMAGES = InputPort.optional("images", ImageSet.class);
+  /**
+   * The images, when the labels do not sit beside them. Folders are kept ({@code
+   * keep-directories: suffix}): split folders and class folders carry meaning, and two splits may
+   * hold files of the same name.
+   */
+  public static final InputPort<ImageSet> IMAGES =
+      new InputPort<>(
+          InputSpec.builder("images")
+              .optOptional(true)
+              .optKeepDirectories(KeepDirectories.SUFFIX)
+              .build(),
+          ImageSet.class);
 
-  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV). */
+  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV), folders kept as for images. */
   public static final InputPort<LabeledDataset> LABELS =
-      InputPort.of("labels", LabeledDataset.class);
+      new InputPort<>(
+          InputSpec.builder("labels").optKeepDirectories(KeepDirectories.SUFFIX).build(),
+          LabeledDataset.class);
+
+  /**
+   * Optional train/test file lists: one file per split named after it ({@code train.txt}, {@code
+   * test.txt}), one image id, file name or file stem per line.
+   */
+  public static final InputPort<Files> SPLIT_LISTS = InputPort.optional("split_lists", Files.class);
 
   public static final OutputPort<ClassNames> CLASSES =
       OutputPort.of("classes", "classes.txt", ClassNames.class);
@@ -52,9 +72,10 @@ public final class ConvertLabels {
               Params.choice(
                   "split",
                   "auto",
-                  "auto: the source's split tags (folders, columns), else test_ratio by seed;"
-                      + " tags: tags only; ratio: test_ratio by seed, ignoring tags",
-                  "auto", "tags", "ratio"))
+                  "auto: the split_lists input if given, else the source's split tags (folders,"
+                      + " columns), else test_ratio by seed; tags: tags only; ratio: test_ratio by"
+                      + " seed, ignoring tags; files: the split_lists input only",
+                  "auto", "tags", "ratio", "files"))
           .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
           .addParameter(
               Params.choice(
@@ -62,6 +83,7 @@ public final class ConvertLabels {
                   "reject"))
           .addInput(IMAGES)
           .addInput(LABELS)
+          .addInput(SPLIT_LISTS)
           .addOutput(CLASSES)
           .addOutput(TRAIN)
           .addOutput(TEST)

@@ -9,6 +9,7 @@ import dev.kiln.pipelines.dsl.OutputPort;
 import dev.kiln.pipelines.types.ClassNames;
 import dev.kiln.pipelines.types.Detections;
 import dev.kiln.pipelines.types.DetectorModel;
+import dev.kiln.pipelines.types.Files;
 import dev.kiln.pipelines.types.ImageSet;
 
 /**
@@ -22,7 +23,8 @@ public final class Detect {
 
   public static final InputPort<ClassNames> CLASSES = InputPort.of("classes", ClassNames.class);
   public static final InputPort<DetectorModel> MODEL = InputPort.of("model", DetectorModel.class);
-  public static final InputPort<ImageSet> IMAGE = InputPort.optional("image", ImageSet.class);
+  /** Image files, or TFRecord shards of tf.Example (what convert-labels writes). */
+  public static final InputPort<Files> IMAGE = InputPort.optional("image", Files.class);
 
   public static final OutputPort<Detections> DETECTIONS =
       OutputPort.of("detections", "detections/*", Detections.class);

@@ -11,6 +11,7 @@ import dev.kiln.pipelines.ParameterSpec;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
+import dev.kiln.steps.ShapesDemo;
 import dev.kiln.steps.TrainSuperbai;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,17 +42,30 @@ class TrainSuperbaiEquivalenceTest {
   }
 
   @Test
+  void theDemoPipelineIsTheSameInBothForms() throws Exception {
+    Pipeline dsl = ShapesDemo.pipeline();
+    Pipeline yaml = fromYaml().pipeline(ShapesDemo.NAME).orElseThrow();
+    assertThat(yaml.nodes()).isEqualTo(dsl.nodes());
+    assertThat(yaml.edges()).isEqualTo(dsl.edges());
+    assertThat(yaml).isEqualTo(dsl);
+  }
+
+  @Test
   void theStepsDeclareTheSameParametersAndInputs() throws Exception {
     Project yaml = fromYaml();
-    for (Step dslStep : TrainSuperbai.project().steps()) {
+    int compared = 0;
+    for (Step dslStep : ShapesDemo.project().steps()) {
       Step yamlStep = yaml.step(dslStep.name()).orElseThrow();
       assertThat(yamlStep.parameters()).as(dslStep.name()).isEqualTo(dslStep.parameters());
       assertThat(yamlStep.inputs().stream().map(InputSpec::name).toList())
           .isEqualTo(dslStep.inputs().stream().map(InputSpec::name).toList());
       assertThat(yamlStep.inputs().stream().map(InputSpec::optional).toList())
           .isEqualTo(dslStep.inputs().stream().map(InputSpec::optional).toList());
-      assertThat(yamlStep.parameters().stream().map(ParameterSpec::name).toList()).isNotEmpty();
+      assertThat(yamlStep.inputs().stream().map(InputSpec::keepDirectories).toList())
+          .isEqualTo(dslStep.inputs().stream().map(InputSpec::keepDirectories).toList());
+      compared += yamlStep.parameters().size();
     }
+    assertThat(compared).as("parameters compared").isGreaterThan(20);
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,6 +31,8 @@ import picocli.CommandLine.Spec;
 final class ExecCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @Mixin BeamOptions beam = BeamOptions.none();
+
   @Option(names = "--file", paramLabel = "FILE", description = "valohai.yaml (default: built-in steps)")
   Path file;
 
@@ -42,7 +45,10 @@ final class ExecCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "NAME=URI", description = "files for an input; repeatable")
   List<String> inputs;
 
-  @Option(names = "--commit", paramLabel = "REV")
+  @Option(
+      names = "--commit",
+      paramLabel = "REV",
+      description = "the code version to record (default: the Git working copy's commit)")
   String commit;
 
   @Option(names = "--reuse")
@@ -87,9 +93,9 @@ final class ExecCommand implements Callable<Integer> {
         RunOptions.of(planned.source() + "#step=" + s.name())
             .withParams(paramMap)
             .withInputs(inputMap)
-            .withCommit(RunSupport.commitOf(commit))
+            .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null)) {
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       return RunSupport.report(result, out);
     }

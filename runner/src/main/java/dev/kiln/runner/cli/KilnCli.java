@@ -11,14 +11,17 @@ import picocli.CommandLine.Command;
     versionProvider = KilnCli.Version.class,
     description = "Kiln: ML pipelines from valohai.yaml or a Java DSL, with lineage.",
     subcommands = {
+      DemoCommand.class,
       LintCommand.class,
       RunCommand.class,
+      WatchCommand.class,
       ExecCommand.class,
       ResumeCommand.class,
       ShowCommand.class,
       LineageCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       StepCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,6 +36,8 @@ final class ResumeCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin BeamOptions beam = BeamOptions.none();
 
   @Parameters(paramLabel = "RUN_ID")
   String runId;
@@ -80,10 +83,25 @@ final class ResumeCommand implements Callable<Integer> {
             .withInputs(inputs)
             .withCommit(run.commit())
             .withReuse(recorded.path("reuse").asBoolean(false));
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null)) {
-      RunResult result =
-          RunSupport.runStoppable(runtime, () -> runtime.orchestrator.resume(runId, plan, options));
-      return RunSupport.report(result, out);
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
+      // A run of a commit that kiln watch checked out resumes in that checkout, so its steps see
+      // the same code and its relative inputs the same files.
+      java.nio.file.Path workingDir = java.nio.file.Path.of("").toAbsolutePath();
+      if (run.commit() != null && run.commit().sha() != null && !run.commit().dirty()
+          && run.commit().sha().matches("[0-9a-f]{40}")) {
+        java.nio.file.Path checkout =
+            dev.kiln.runner.git.RepositoryMirror.checkoutDir(
+                runtime.store.config().kilnHome(), run.commit().sha());
+        if (java.nio.file.Files.isDirectory(checkout)) {
+          workingDir = checkout;
+          err.println("kiln: resuming in the checkout of commit " + run.commit().sha() + ": " + checkout);
+        }
+      }
+      try (var orchestrator = runtime.orchestrator(workingDir)) {
+        RunResult result =
+            RunSupport.runStoppable(orchestrator, () -> orchestrator.resume(runId, plan, options));
+        return RunSupport.report(result, out);
+      }
     }
   }
 

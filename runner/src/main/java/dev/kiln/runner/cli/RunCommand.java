@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin BeamOptions beam = BeamOptions.none();
 
   @Option(names = "--file", paramLabel = "FILE", description = "valohai.yaml (default: a built-in pipeline)")
   Path file;
@@ -37,7 +40,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "NODE.INPUT=URI", description = "files for a node input")
   List<String> inputs;
 
-  @Option(names = "--commit", paramLabel = "REV", description = "the code version to record")
+  @Option(
+      names = "--commit",
+      paramLabel = "REV",
+      description =
+          "the code version to record (default: the commit of the Git working copy holding --file"
+              + " or the current folder, with its dirty flag)")
   String commit;
 
   @Option(names = "--reuse", description = "reuse finished executions with the same cache key")
@@ -62,9 +70,9 @@ final class RunCommand implements Callable<Integer> {
         RunOptions.of(source.source())
             .withParams(paramMap)
             .withInputs(inputMap)
-            .withCommit(RunSupport.commitOf(commit))
+            .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus)) {
+    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       return RunSupport.report(result, out);
     }

@@ -53,11 +53,18 @@ final class RunSupport {
 
   /** Runs with Ctrl-C stopping the run cleanly (recorded as stopped) before the JVM exits. */
   static RunResult runStoppable(KilnRuntime runtime, java.util.function.Supplier<RunResult> run) {
+    return runStoppable(runtime.orchestrator, run);
+  }
+
+  /** As {@link #runStoppable(KilnRuntime, java.util.function.Supplier)} on another orchestrator. */
+  static RunResult runStoppable(
+      dev.kiln.runner.orchestrator.Orchestrator orchestrator,
+      java.util.function.Supplier<RunResult> run) {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              runtime.orchestrator.stop("interrupted (Ctrl-C or a signal)");
+              orchestrator.stop("interrupted (Ctrl-C or a signal)");
               try {
                 finished.await(30, TimeUnit.SECONDS);
               } catch (InterruptedException e) {
@@ -86,5 +93,35 @@ final class RunSupport {
 
   static CommitInfo commitOf(String rev) {
     return rev == null ? null : CommitInfo.of(null, null, rev);
+  }
+
+  /**
+   * {@code --commit REV} when given (resolved in the working copy when it names a commit there);
+   * otherwise the commit of the Git working copy that holds
+   * {@code file} (or the current folder): repository URL without credentials, branch, sha, author,
+   * message and whether tracked files have uncommitted changes. Null outside a working copy. A
+   * working copy that cannot be read is a warning, not a reason to refuse the run.
+   */
+  static CommitInfo commitOf(String rev, java.nio.file.Path file, PrintWriter err) {
+    java.nio.file.Path dir =
+        file == null
+            ? java.nio.file.Path.of("").toAbsolutePath()
+            : file.toAbsolutePath().normalize().getParent();
+    try {
+      if (rev != null) {
+        // A revision of this working copy is recorded in full; anything else as given.
+        return dev.kiln.runner.git.GitInfo.resolve(dir, rev).orElse(commitOf(rev));
+      }
+      CommitInfo c = dev.kiln.runner.git.GitInfo.detect(dir).orElse(null);
+      if (c != null && c.dirty()) {
+        err.println(
+            "note: the working copy has uncommitted changes; the run records commit "
+                + c.sha().substring(0, 12) + " as dirty");
+      }
+      return c;
+    } catch (dev.kiln.runner.git.GitException e) {
+      err.println("warning: no commit recorded: " + e.getMessage());
+      return null;
+    }
   }
 }

@@ -43,7 +43,27 @@ final class ShowCommand implements Callable<Integer> {
       var run = d.run();
       out.printf("run %s  pipeline %s  %s%n", run.id(), run.pipeline(), run.status());
       if (run.commit() != null) {
-        out.printf("commit %s%n", run.commit().sha());
+        var c = run.commit();
+        out.printf(
+            "commit %s%s%s%s%n",
+            c.sha() == null ? "(unknown)" : c.sha(),
+            c.dirty() ? " (dirty: uncommitted changes)" : "",
+            c.ref() == null ? "" : "  ref " + c.ref(),
+            c.repoUrl() == null ? "" : "  repository " + c.repoUrl());
+        if (c.author() != null) {
+          out.printf("author %s%n", c.author());
+        }
+        if (c.message() != null) {
+          out.printf("message %s%n", c.message().lines().findFirst().orElse("").strip());
+        }
+      }
+      if (run.status() == dev.kiln.lineage.model.RunStatus.FAILED && d.executions().isEmpty()) {
+        // A run that failed before any node existed (a commit whose valohai.yaml does not load):
+        // the reason is in the audit log.
+        store.events(run.id()).stream()
+            .filter(e -> e.executionId() == null && e.detail() != null)
+            .reduce((a, b) -> b)
+            .ifPresent(e -> out.printf("failed: %s%n", e.detail()));
       }
       out.printf("%-20s %-10s %-8s %-8s %9s %7s %7s%n", "NODE", "STATUS", "EXECUTOR", "DEVICE",
           "TIME", "OUTPUTS", "METRICS");

@@ -1,6 +1,7 @@
 package dev.kiln.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.pipelines.ExecutorKind;
 import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.ParameterSpec;
 import dev.kiln.pipelines.ParameterType;
@@ -10,6 +11,8 @@ import dev.kiln.pipelines.step.StepContext;
 import dev.kiln.pipelines.step.StepFunction;
 import dev.kiln.pipelines.step.StepRegistry;
 import dev.kiln.pipelines.validation.Validator;
+import dev.kiln.runner.beam.BeamEngine;
+import dev.kiln.runner.beam.BeamSettings;
 import dev.kiln.runner.plan.ParamValues;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,8 +76,42 @@ final class StepCommand implements Callable<Integer> {
     StepFunction function =
         (StepFunction)
             Class.forName(java.className()).getDeclaredConstructor().newInstance();
+    // A Beam step gets the runner of KILN_BEAM_RUNNER / KILN_FLINK_MASTER, as under the orchestrator.
+    BeamEngine beam;
+    try {
+      beam =
+          step.resources().executor() == ExecutorKind.BEAM
+              ? new BeamEngine(BeamSettings.fromEnvironment(env))
+              : null;
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    try {
+      run(function, values, env, inputs, outputs, out, beam);
+    } finally {
+      if (beam != null) {
+        beam.close();
+      }
+    }
+    return 0;
+  }
+
+  private static void run(
+      StepFunction function,
+      Map<String, ParamValue> values,
+      Map<String, String> env,
+      Path inputs,
+      Path outputs,
+      PrintWriter out,
+      BeamEngine beam)
+      throws Exception {
     function.run(
         new StepContext() {
+          @Override
+          public Map<String, String> engineOptions() {
+            return beam == null ? Map.of() : beam.engineOptions();
+          }
+
           @Override
           public String executionId() {
             return env.getOrDefault("VH_EXECUTION_ID", "local");
@@ -126,7 +163,6 @@ final class StepCommand implements Callable<Integer> {
             out.flush();
           }
         });
-    return 0;
   }
 
   /** Valohai's {@code --NAME=VALUE} arguments, typed by the step's parameters; defaults filled in. */

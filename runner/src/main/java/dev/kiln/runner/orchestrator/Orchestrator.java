@@ -133,12 +133,13 @@ public final class Orchestrator implements AutoCloseable {
       return new RunResult(runId, run.status(), "the run had already succeeded");
     }
     List<ExecutionRecord> interrupted = store.markInterrupted(runId);
+    // The run is resumed first: the store refuses to retry executions of a finished run.
+    store.transitionRun(runId, RunEvent.RESUME, "resumed");
     for (ExecutionRecord e : store.executions(runId, Set.of())) {
       if (e.status().after(ExecutionEvent.RETRY).isPresent()) {
         store.transitionExecution(e.id(), ExecutionEvent.RETRY, ExecutionUpdate.NONE);
       }
     }
-    store.transitionRun(runId, RunEvent.RESUME, "resumed");
     console.status(
         "run " + runId + " resumed; " + interrupted.size() + " interrupted execution(s) run again");
     return drive(runId, plan, options);

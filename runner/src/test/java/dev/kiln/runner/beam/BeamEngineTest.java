@@ -61,9 +61,9 @@ class BeamEngineTest {
   /** The shard files, classes.txt and rejected.jsonl, name → bytes as hex of a hash. */
   static Map<String, String> records(Path out) throws IOException {
     Map<String, String> m = new TreeMap<>();
-    try (Stream<Path> s = Files.list(out)) {
-      for (Path p : s.toList()) {
-        String n = p.getFileName().toString();
+    try (Stream<Path> s = Files.walk(out)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        String n = out.relativize(p).toString();
         if (!n.equals(PlainConverter.STATS_FILE)) {
           m.put(
               n,

@@ -61,7 +61,10 @@ class BeamSettingsTest {
     try (BeamEngine e = new BeamEngine(BeamSettings.flinkCluster("10.1.2.3:8081", 4))) {
       assertThat(e.beamArgs())
           .containsExactly(
-              "--runner=FlinkRunner", "--parallelism=4", "--flinkMaster=10.1.2.3:8081");
+              "--runner=FlinkRunner",
+              "--parallelism=4",
+              "--fasterCopy=true",
+              "--flinkMaster=10.1.2.3:8081");
       assertThat(e.clusterStarts()).isZero();
     }
   }

@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.ObjectInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,6 +148,7 @@ public final class BeamConverter {
 
     WorkFolder folder = WorkFolder.create(out);
     List<ReportEntry> report;
+    boolean finished = false;
     try {
       Pipeline p = build(options, beamArgs, classes, work, folder);
       long duplicates = total - work.size();
@@ -157,9 +157,20 @@ public final class BeamConverter {
           folder,
           pollMillis,
           done -> listener.progress(Math.min(total, done + duplicates), total));
+      finished = true;
       listener.progress(total, total);
       report = readReport(folder);
     } finally {
+      if (!finished) {
+        // A failed or cancelled job may leave workers running (the DirectRunner does not join
+        // them): stop them through the marker and let them remove their temporary shards.
+        try {
+          folder.requestCancel();
+          folder.awaitIdle(CANCEL_WAIT_SECONDS * 1000);
+        } catch (IOException e) {
+          // cleaning up after a failure: the job's own error is the one to report
+        }
+      }
       folder.delete();
       deleteLeftovers(out);
     }
@@ -192,11 +203,11 @@ public final class BeamConverter {
       String prefix = declared.contains(split) ? split : fileSafe(split);
       for (int i = 0; i < options.shards(); i++) {
         String name = ShardedTfRecordWriter.shardName(prefix, i, options.shards());
-        Path f = out.resolve(name);
+        Path f = Files.createDirectories(out.resolve(prefix)).resolve(name);
         if (!Files.exists(f)) {
           Files.write(f, new byte[0]);
         }
-        shardFiles.add(name);
+        shardFiles.add(prefix + "/" + name);
       }
     }
 
@@ -255,8 +266,10 @@ public final class BeamConverter {
             SerializableCoder.of(WorkItem.class));
     var reportCoder = SerializableCoder.of(ReportEntry.class);
 
-    PCollection<WorkItem> items =
-        p.apply("ListImages", Create.of(work).withCoder(SerializableCoder.of(WorkItem.class)));
+    PCollection<WorkSlice> items =
+        p.apply(
+            "ListImages",
+            Create.of(WorkSlice.of(work)).withCoder(SerializableCoder.of(WorkSlice.class)));
     PCollectionTuple assigned =
         items.apply(
             "AssignSplitAndValidate",
@@ -387,9 +400,12 @@ public final class BeamConverter {
 
   /** Removes half-written shards of failed attempts and stale work folders. */
   private static void deleteLeftovers(Path out) throws IOException {
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(out, ".*.inprogress")) {
-      for (Path p : s) {
-        Files.deleteIfExists(p);
+    try (java.util.stream.Stream<Path> s = Files.walk(out, 2)) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(".") && n.endsWith(".inprogress")) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

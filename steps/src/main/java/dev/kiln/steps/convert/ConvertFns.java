@@ -24,6 +24,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -71,7 +75,7 @@ final class ConvertFns {
    * Per image: assign the split, validate, pick the shard. Pure computation on metadata; rejected
    * images count as done for progress.
    */
-  static final class AssignFn extends DoFn<WorkItem, KV<KV<String, Integer>, WorkItem>> {
+  static final class AssignFn extends DoFn<WorkSlice, KV<KV<String, Integer>, WorkItem>> {
     private final Splitter splitter;
     private final ClassList classes;
     private final BoxPolicy boxPolicy;
@@ -89,13 +93,19 @@ final class ConvertFns {
       this.folder = f;
     }
 
-    @StartBundle
-    public void startBundle() {
+    @Setup
+    public void setup() {
       progress = new Progress(folder);
     }
 
     @ProcessElement
-    public void process(@Element WorkItem item, MultiOutputReceiver out) {
+    public void process(@Element WorkSlice slice, MultiOutputReceiver out) {
+      for (WorkItem item : slice.items()) {
+        assign(item, out);
+      }
+    }
+
+    private void assign(WorkItem item, MultiOutputReceiver out) {
       LabeledImage image = item.image();
       Optional<String> split = splitter.assign(image);
       if (split.isEmpty()) {
@@ -131,6 +141,86 @@ final class ConvertFns {
   }
 
   /**
+   * Threads that read and encode images ahead of a shard writer: one pool per DoFn instance,
+   * created in {@code @Setup} and shut down in {@code @Teardown}, so that a long-lived Flink
+   * TaskManager keeps no threads (nor the job's class loader) after the job.
+   */
+  static ExecutorService encoders() {
+    return Executors.newFixedThreadPool(
+        Math.max(1, Runtime.getRuntime().availableProcessors()),
+        r -> {
+          Thread t = new Thread(r, "convert-labels-encoder");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * Reads and encodes the images of a shard on an {@link #encoders()} pool, at most {@link #WINDOW}
+   * ahead of the writer, and hands the outcomes back in order. The shard's bytes stay those of a
+   * sequential loop, but the work of one shard spreads over every core: with few shards per worker
+   * (8 shards of unequal splits on 2 workers) the key distribution no longer decides the wall time.
+   * Memory stays bounded by the window (a few encoded images).
+   */
+  static final class Lookahead implements AutoCloseable {
+    static final int WINDOW = 8;
+    private final java.util.Iterator<WorkItem> items;
+    private final ClassList classes;
+    private final ExecutorService pool;
+    private final java.util.ArrayDeque<Future<RecordConverter.Outcome>> pending =
+        new java.util.ArrayDeque<>();
+
+    Lookahead(List<WorkItem> items, ClassList classes, ExecutorService pool) {
+      this.items = items.iterator();
+      this.classes = classes;
+      this.pool = pool;
+      fill();
+    }
+
+    private void fill() {
+      while (pending.size() < WINDOW && items.hasNext()) {
+        LabeledImage image = items.next().image();
+        pending.add(pool.submit(() -> RecordConverter.convert(image, classes)));
+      }
+    }
+
+    /** The next image's outcome, in input order. */
+    RecordConverter.Outcome next() throws IOException {
+      Future<RecordConverter.Outcome> f = pending.poll();
+      if (f == null) {
+        throw new java.util.NoSuchElementException("no more images in this shard");
+      }
+      try {
+        return f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while encoding images");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        if (c instanceof Error err) {
+          throw err;
+        }
+        throw new IOException(c);
+      } finally {
+        fill();
+      }
+    }
+
+    /** Cancels what is still queued (after a failure or a cancel). */
+    @Override
+    public void close() {
+      pending.forEach(f -> f.cancel(true));
+      pending.clear();
+    }
+  }
+
+  /**
    * Writes one shard: reads, checks and encodes each of its images in the plain converter's order
    * and streams the records to the file. Only the shard's metadata is held in memory; an image's
    * bytes live only while its record is written. The file appears under its final name only when
@@ -146,6 +236,7 @@ final class ConvertFns {
     private final Counter written = Metrics.counter(METRICS_NAMESPACE, "records-written");
     private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "images-rejected-on-read");
     private transient Progress progress;
+    private transient ExecutorService pool;
 
     WriteShardFn(
         ClassList classes, int shards, Set<String> declaredSplits, Path outputDir, WorkFolder f) {
@@ -159,6 +250,14 @@ final class ConvertFns {
     @Setup
     public void setup() {
       progress = new Progress(folder);
+      pool = encoders();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
     }
 
     @ProcessElement
@@ -171,20 +270,33 @@ final class ConvertFns {
       group.getValue().forEach(items::add);
       items.sort(Comparator.comparingLong(WorkItem::index));
 
+      Path active = folder.markActive();
+      try {
+        writeShard(split, shard, items, out);
+      } finally {
+        Files.deleteIfExists(active);
+      }
+    }
+
+    private void writeShard(
+        String split, int shard, List<WorkItem> items, OutputReceiver<ReportEntry> out)
+        throws IOException {
       String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
       String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
-      Path dir = Path.of(outputDir);
+      // Each split in its own folder (train/train-00000-of-00004.tfrecord), as the plain converter.
+      Path dir = Files.createDirectories(Path.of(outputDir).resolve(prefix));
       Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".inprogress");
       WorkFolder.CancelCheck cancel = new WorkFolder.CancelCheck(folder);
       Map<String, Long> perClass = new HashMap<>();
       long clipped = 0;
       long bytes;
       long records;
-      try (TfRecordWriter w = TfRecordWriter.create(tmp)) {
+      try (TfRecordWriter w = TfRecordWriter.create(tmp);
+          Lookahead ahead = new Lookahead(items, classes, pool)) {
         for (WorkItem item : items) {
           cancel.check();
           clipped += item.clippedBoxes();
-          RecordConverter.Outcome outcome = RecordConverter.convert(item.image(), classes);
+          RecordConverter.Outcome outcome = ahead.next();
           if (outcome instanceof RecordConverter.Rejected r) {
             out.output(
                 new ReportEntry.Rejected(item.index(), item.rejectionsBefore(), r.rejection()));

@@ -26,6 +26,9 @@ public final class ConvertLabelsFunction implements StepFunction {
   /** The engine option that carries Beam pipeline arguments. */
   public static final String BEAM_ARGS = "beam.args";
 
+  /** The optional input of train/test file lists. */
+  static final String SPLIT_LISTS = "split_lists";
+
   /** Beam arguments used when the executor gives none. */
   public static final String DEFAULT_BEAM_ARGS = "--runner=DirectRunner";
 
@@ -50,15 +53,30 @@ public final class ConvertLabelsFunction implements StepFunction {
     context.reportDevice("cpu");
     ConversionStats stats;
     try {
-      stats =
-          BeamConverter.convert(
-              options, args, (done, total) -> context.progress("records", done, total));
+      stats = BeamConverter.convert(options, args, progressLog(context, System::nanoTime));
     } finally {
       if (!input.equals(labels)) {
         deleteLinks(input);
       }
     }
     context.logMetrics(metrics(stats));
+  }
+
+  /**
+   * Reports progress when the count moved, or every 10 s while it does not (the job is starting),
+   * so the log shows a few lines, not one per poll.
+   */
+  static BeamConverter.ProgressListener progressLog(
+      StepContext context, java.util.function.LongSupplier nanoClock) {
+    long[] last = {-1, 0};
+    return (done, total) -> {
+      long now = nanoClock.getAsLong();
+      if (done != last[0] || now - last[1] >= 10_000_000_000L) {
+        context.progress("records", done, total);
+        last[0] = done;
+        last[1] = now;
+      }
+    };
   }
 
   /** Splits {@code beam.args} on white space; {@link #DEFAULT_BEAM_ARGS} when absent. */
@@ -91,19 +109,53 @@ public final class ConvertLabelsFunction implements StepFunction {
     return m;
   }
 
-  private static Splitter splitter(StepContext context) {
+  static Splitter splitter(StepContext context) throws IOException {
     double testRatio = context.doubleParameter("test_ratio");
     long seed = context.longParameter("seed");
     Splitter.ByRatio ratio = new Splitter.ByRatio(1.0 - testRatio, seed);
     String split = context.parameter("split").map(v -> v.render()).orElse("auto");
+    List<Path> lists = context.inputFiles(SPLIT_LISTS);
     return switch (split.strip().toLowerCase(Locale.ROOT)) {
-      case "auto" -> new Splitter.ByTag(ratio);
+      case "auto" -> lists.isEmpty() ? new Splitter.ByTag(ratio) : fileLists(lists);
       case "tags" -> Splitter.ByTag.strict();
       case "ratio" -> ratio;
+      case "files" -> {
+        if (lists.isEmpty()) {
+          throw new IllegalArgumentException(
+              "parameter \"split\" is files but input \""
+                  + SPLIT_LISTS
+                  + "\" is empty: give one list per split, e.g. train.txt and test.txt");
+        }
+        yield fileLists(lists);
+      }
       default ->
           throw new IllegalArgumentException(
-              "parameter \"split\" is \"" + split + "\"; expected auto, tags or ratio");
+              "parameter \"split\" is \"" + split + "\"; expected auto, tags, ratio or files");
     };
+  }
+
+  /** One split per list file, named by the file's stem ({@code train.txt} → {@code train}). */
+  private static Splitter fileLists(List<Path> lists) throws IOException {
+    Map<String, Path> bySplit = new LinkedHashMap<>();
+    for (Path f : lists) {
+      String name = f.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      String split = Splitter.ByTag.normalize(dot > 0 ? name.substring(0, dot) : name);
+      Path before = bySplit.putIfAbsent(split, f);
+      if (before != null) {
+        throw new IllegalArgumentException(
+            "input \""
+                + SPLIT_LISTS
+                + "\": "
+                + before.getFileName()
+                + " and "
+                + f.getFileName()
+                + " both name split \""
+                + split
+                + "\"");
+      }
+    }
+    return Splitter.ByFileList.read(bySplit);
   }
 
   private static BoxPolicy boxPolicy(String value) {

@@ -24,6 +24,7 @@ final class WorkFolder implements Serializable {
   static final String PREFIX = ".kiln-convert-";
   private static final String CANCEL = "CANCEL";
   private static final String PROGRESS = "progress";
+  private static final String ACTIVE = "active";
   static final String REPORT = "report.bin";
 
   private final String path;
@@ -36,6 +37,7 @@ final class WorkFolder implements Serializable {
   static WorkFolder create(Path outputDir) throws IOException {
     Path p = outputDir.toAbsolutePath().resolve(PREFIX + UUID.randomUUID());
     Files.createDirectories(p.resolve(PROGRESS));
+    Files.createDirectories(p.resolve(ACTIVE));
     return new WorkFolder(p.toString());
   }
 
@@ -52,8 +54,51 @@ final class WorkFolder implements Serializable {
     Files.writeString(dir().resolve(CANCEL), "cancelled by the driver\n", StandardCharsets.UTF_8);
   }
 
+  /** True when the driver asked to stop, or is gone (it deleted the folder): stop either way. */
   boolean cancelRequested() {
-    return Files.exists(dir().resolve(CANCEL));
+    return Files.exists(dir().resolve(CANCEL)) || !Files.isDirectory(dir());
+  }
+
+  /**
+   * Marks a worker as writing into the output folder until the returned file is deleted, so that a
+   * driver that stops early can wait for late workers before it cleans up.
+   */
+  Path markActive() throws IOException {
+    return Files.createFile(dir().resolve(ACTIVE).resolve(UUID.randomUUID().toString()));
+  }
+
+  /**
+   * Waits until no worker is marked active, or {@code timeoutMillis} passed. Keeps waiting through
+   * an interrupt (the caller is usually stopping because of one) and restores it afterwards.
+   *
+   * @return true when no worker is active
+   */
+  boolean awaitIdle(long timeoutMillis) throws IOException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir().resolve(ACTIVE))) {
+          if (!s.iterator().hasNext()) {
+            return true;
+          }
+        } catch (NoSuchFileException e) {
+          return true;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          return false;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Atomically replaces a worker's progress count. */

@@ -29,8 +29,9 @@ public final class ShapesData {
       Files.createDirectories(inputs.resolve(split));
     }
     Files.createDirectories(inputs.resolve("classes"));
-    try (Stream<Path> files = Files.list(converted)) {
-      for (Path f : files.toList()) {
+    // convert-labels writes train/train-*.tfrecord and test/test-*.tfrecord
+    try (Stream<Path> files = Files.walk(converted, 2)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
         String n = f.getFileName().toString();
         if (n.startsWith("train-")) {
           Files.copy(f, inputs.resolve("train").resolve(n));

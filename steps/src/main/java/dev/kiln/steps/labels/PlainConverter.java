@@ -64,7 +64,11 @@ public final class PlainConverter {
       for (String split : options.splitter().declaredSplits()) {
         writers.put(
             split,
-            ShardedTfRecordWriter.create(out, split, options.shards(), options.assignment()));
+            ShardedTfRecordWriter.create(
+                Files.createDirectories(out.resolve(split)),
+                split,
+                options.shards(),
+                options.assignment()));
       }
       for (Rejection r : read.rejections()) {
         record(rejected, byReason, r);
@@ -118,7 +122,10 @@ public final class PlainConverter {
         if (w == null) {
           w =
               ShardedTfRecordWriter.create(
-                  out, fileSafe(s), options.shards(), options.assignment());
+                  Files.createDirectories(out.resolve(fileSafe(s))),
+                  fileSafe(s),
+                  options.shards(),
+                  options.assignment());
           writers.put(s, w);
         }
         w.write(image.sourceId(), enc.example());
@@ -137,7 +144,7 @@ public final class PlainConverter {
         try {
           w.close();
           bytes += w.bytes();
-          w.paths().forEach(p -> shardFiles.add(p.getFileName().toString()));
+          w.paths().forEach(p -> shardFiles.add(out.relativize(p).toString()));
         } catch (IOException e) {
           if (first == null) {
             first = e;

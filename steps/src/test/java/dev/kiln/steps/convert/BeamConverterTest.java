@@ -36,9 +36,9 @@ class BeamConverterTest {
   /** Every output file, name → bytes, except the timing in stats.json. */
   static Map<String, String> snapshot(Path out) throws IOException {
     Map<String, String> files = new TreeMap<>();
-    try (Stream<Path> s = Files.list(out)) {
-      for (Path p : s.toList()) {
-        String name = p.getFileName().toString();
+    try (Stream<Path> s = Files.walk(out)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        String name = out.relativize(p).toString();
         if (name.equals(PlainConverter.STATS_FILE)) {
           ObjectNode stats = (ObjectNode) new ObjectMapper().readTree(p.toFile());
           stats.remove("elapsedMillis");
@@ -72,6 +72,7 @@ class BeamConverterTest {
     Files.delete(jpgs.get(0)); // image-missing
     Files.delete(jpgs.get(1));
     png(jpgs.get(1), 10, 10); // same name, other size: size-mismatch (read as PNG by header)
+    Files.writeString(jpgs.get(2), "not an image at all"); // image-unreadable
 
     ConversionStats plain =
         PlainConverter.convert(options(data, dir.resolve("plain")).optShards(3).build());
@@ -80,13 +81,15 @@ class BeamConverterTest {
             options(data, dir.resolve("beam")).optShards(3).build(), DIRECT, (d, t) -> {});
 
     assertThat(plain.rejectionsByReason())
-        .isEqualTo(Map.of("image-missing", 1L, "size-mismatch", 1L));
-    assertThat(beam.examplesWritten()).isEqualTo(78).isEqualTo(plain.examplesWritten());
+        .isEqualTo(Map.of("image-missing", 1L, "size-mismatch", 1L, "image-unreadable", 1L));
+    assertThat(beam.examplesWritten()).isEqualTo(77).isEqualTo(plain.examplesWritten());
     assertThat(snapshot(dir.resolve("beam"))).isEqualTo(snapshot(dir.resolve("plain")));
     assertThat(snapshot(dir.resolve("beam")).keySet())
-        .contains("train-00002-of-00003.tfrecord", "test-00000-of-00003.tfrecord")
-        .noneMatch(n -> n.startsWith("."));
-    assertThat(Files.readAllLines(dir.resolve("beam/rejected.jsonl"))).hasSize(2);
+        .contains("train/train-00002-of-00003.tfrecord", "test/test-00000-of-00003.tfrecord")
+        .noneMatch(n -> n.startsWith(".") || n.contains("/."));
+    assertThat(Files.readAllLines(dir.resolve("beam/rejected.jsonl")))
+        .hasSize(3)
+        .anyMatch(l -> l.contains("\"reason\":\"image-unreadable\""));
   }
 
   @Test
@@ -143,7 +146,7 @@ class BeamConverterTest {
             (d, t) -> {});
     assertThat(s.examplesWritten()).isZero();
     assertThat(s.shardFiles()).hasSize(4);
-    assertThat(Files.size(dir.resolve("o/train-00001-of-00002.tfrecord"))).isZero();
+    assertThat(Files.size(dir.resolve("o/train/train-00001-of-00002.tfrecord"))).isZero();
   }
 
   @Test
@@ -181,6 +184,62 @@ class BeamConverterTest {
     assertThat(ctx.lines).contains("convert-labels: Beam arguments --runner=DirectRunner");
     assertThat(Files.readString(ctx.outputDir().resolve("classes.txt")))
         .isEqualTo("circle\nsquare\ntriangle\n");
+  }
+
+  @Test
+  void fileListsGivenAsAnInputDecideTheSplitAndUnlistedImagesAreRejected() throws Exception {
+    RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
+    SyntheticDataset.generate(
+        SyntheticDataset.Options.of(12, 48, 3, ctx.inputDir("labels")).withTestFraction(0));
+    Path lists = ctx.inputDir("split_lists");
+    Files.createDirectories(lists);
+    // stems in one list, file names in the other; img_000010 and img_000011 are in neither
+    Files.writeString(
+        lists.resolve("train.txt"),
+        "# training images\nimg_000000\nimg_000001\nimg_000002\n\nimg_000003\nimg_000004\n"
+            + "img_000005\n");
+    Files.writeString(
+        lists.resolve("testing.txt"),
+        "img_000006.jpg\nimg_000007.jpg\nimg_000008.jpg\nimg_000009.jpg\n");
+    ctx.parameters.put("shards", ParamValue.of(1));
+
+    new ConvertLabelsFunction().run(ctx);
+
+    Map<String, ?> m = ctx.metrics.get(0);
+    assertThat(m.get("records_per_split")).isEqualTo(Map.of("train", 6L, "test", 4L));
+    assertThat(m.get("rejected")).isEqualTo(2L);
+    assertThat(Files.readAllLines(ctx.outputDir().resolve("rejected.jsonl")))
+        .hasSize(2)
+        .allMatch(l -> l.contains("img_00001"));
+    assertThat(ctx.outputDir().resolve("test/test-00000-of-00001.tfrecord")).isNotEmptyFile();
+
+    ctx.parameters.put("split", ParamValue.of("files"));
+    Files.delete(lists.resolve("train.txt"));
+    Files.delete(lists.resolve("testing.txt"));
+    assertThatThrownBy(() -> new ConvertLabelsFunction().run(ctx))
+        .hasMessage(
+            "parameter \"split\" is files but input \"split_lists\" is empty: give one list per"
+                + " split, e.g. train.txt and test.txt");
+  }
+
+  @Test
+  void progressIsLoggedWhenItMovesOrEveryTenSecondsWhileItDoesNot() {
+    RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
+    long[] clock = {0};
+    BeamConverter.ProgressListener p = ConvertLabelsFunction.progressLog(ctx, () -> clock[0]);
+    long s = 1_000_000_000L;
+    p.progress(0, 100); // first: logged
+    clock[0] = 2 * s;
+    p.progress(0, 100); // no change, 2 s: not logged
+    clock[0] = 10 * s;
+    p.progress(0, 100); // no change, 10 s: logged
+    clock[0] = 11 * s;
+    p.progress(40, 100); // moved: logged
+    p.progress(40, 100); // no change: not logged
+    p.progress(100, 100); // done: logged
+    p.progress(100, 100); // done again (the converter's final call): not logged twice
+    assertThat(ctx.progress.stream().map(a -> a[0] + "/" + a[1]).toList())
+        .containsExactly("0/100", "0/100", "40/100", "100/100");
   }
 
   @Test
@@ -227,7 +286,7 @@ class BeamConverterTest {
         .isInstanceOf(InterruptedIOException.class)
         .hasMessage("convert-labels was interrupted");
     assertThat(Thread.interrupted()).isTrue();
-    try (Stream<Path> s = Files.list(out)) {
+    try (Stream<Path> s = Files.walk(out)) {
       assertThat(s.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.startsWith(".kiln-convert-") || n.endsWith(".inprogress"));
     }

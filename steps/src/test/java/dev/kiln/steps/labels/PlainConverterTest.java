@@ -37,7 +37,7 @@ class PlainConverterTest {
 
   private static List<Example> readShards(Path out, String split) throws IOException {
     List<Example> all = new ArrayList<>();
-    try (Stream<Path> s = Files.list(out)) {
+    try (Stream<Path> s = Files.list(out.resolve(split))) {
       for (Path p :
           s.filter(p -> p.getFileName().toString().startsWith(split + "-")).sorted().toList()) {
         for (byte[] r : TfRecordReader.readAll(p)) {
@@ -66,10 +66,10 @@ class PlainConverterTest {
                 (long) summary.imagesPerSplit().get("test")));
     assertThat(stats.shardFiles())
         .containsExactly(
-            "test-00000-of-00002.tfrecord",
-            "test-00001-of-00002.tfrecord",
-            "train-00000-of-00002.tfrecord",
-            "train-00001-of-00002.tfrecord");
+            "test/test-00000-of-00002.tfrecord",
+            "test/test-00001-of-00002.tfrecord",
+            "train/train-00000-of-00002.tfrecord",
+            "train/train-00001-of-00002.tfrecord");
     assertThat(Files.readString(out.resolve("classes.txt")))
         .isEqualTo("circle\nsquare\ntriangle\n");
     assertThat(Files.readString(out.resolve("rejected.jsonl"))).isEmpty();
@@ -122,9 +122,9 @@ class PlainConverterTest {
     convert(dir.resolve("b"), ConvertOptions.builder().optShards(3));
     for (String name :
         List.of(
-            "train-00000-of-00003.tfrecord",
-            "train-00002-of-00003.tfrecord",
-            "test-00001-of-00003.tfrecord",
+            "train/train-00000-of-00003.tfrecord",
+            "train/train-00002-of-00003.tfrecord",
+            "test/test-00001-of-00003.tfrecord",
             "classes.txt")) {
       assertThat(Files.readAllBytes(dir.resolve("b").resolve(name)))
           .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(name)));
