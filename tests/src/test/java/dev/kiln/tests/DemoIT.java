@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.lineage.artifact.ArtifactStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,11 +89,9 @@ class DemoIT {
       }
     }
     assertThat(detOut).isNotNull();
-    Path detFile = dir.resolve("home/artifacts");
-    try (Stream<Path> s = Files.walk(detFile)) {
-      String sha = detOut.get("sha256").asText();
-      detFile = s.filter(p -> p.getFileName().toString().equals(sha)).findFirst().orElseThrow();
-    }
+    ArtifactStore store = new ArtifactStore(dir.resolve("home/artifacts"));
+    store.verify(detOut.get("datumId").asText());
+    Path detFile = store.resolve(detOut.get("datumId").asText());
     JsonNode det = JSON.readTree(detFile.toFile());
     assertThat(det.get("key").asText()).isNotBlank();
     int n = det.get("num_detections").asInt();
