@@ -70,7 +70,7 @@ class LintCliTest {
   @Test
   void theShippedReferencePipelineIsClean() {
     Path file =
-        Paths.repo().resolve("steps/src/main/resources/dev/kiln/steps/train-superbai/valohai.yaml");
+        Paths.repo().resolve("docs/examples/train-superbai/valohai.yaml");
     Cli r = Cli.run("lint", "--strict", file.toString());
     assertThat(r.exitCode()).as(r.out()).isZero();
   }
