@@ -10,7 +10,9 @@ work=${1:-$(mktemp -d)/detector-bench}
 shift || true
 # libgomp threads spin while waiting by default: on a shared machine that starves them.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
-exec java -Dai.djl.offline=true ${KILN_JAVA_OPTS:-} \
+# the allocator a DJL worker gets (tcmalloc when installed; docs/benchmarks.md)
+. "$here/bench/djl-malloc.sh"
+LD_PRELOAD="$djl_preload" exec java -Dai.djl.offline=true ${KILN_JAVA_OPTS:-} \
   -cp "$here/runner/target/kiln-runner.jar:$here/runner/target/lib/*" \
   dev.kiln.steps.detector.DetectorBench "$work" "${1:-1000}" "${2:-128}" "${3:-240}" "${4:-16}" \
   "${5:-0.004}" "${6:-0}"

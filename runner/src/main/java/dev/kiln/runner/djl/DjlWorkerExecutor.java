@@ -165,6 +165,12 @@ public final class DjlWorkerExecutor implements Executor {
       Map<String, String> options)
       throws InterruptedException {
     Path requestFile = request.directory().configDir().resolve("djl-worker.json");
+    NativeAllocator.Choice allocator;
+    try {
+      allocator = NativeAllocator.choose(System.getenv());
+    } catch (IllegalArgumentException e) {
+      return failed(e.getMessage());
+    }
     Process process;
     try {
       WorkerProtocol.Request r =
@@ -188,6 +194,8 @@ public final class DjlWorkerExecutor implements Executor {
       // work that starves them (measured: 3.5 instead of 25 images/s at load 11, see
       // docs/benchmarks.md). Passive waiting costs little when the machine is idle.
       pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      NativeAllocator.apply(allocator, pb.environment());
+      listener.line(new OutputLine(Instant.now(), OutputLine.Stream.STDOUT, allocator.description()));
       process = pb.start();
       process.getOutputStream().close();
     } catch (IOException e) {

@@ -74,7 +74,8 @@ class DjlWorkerExecutorTest {
     assertThat(devices).containsExactly("cpu");
     assertThat(lines).filteredOn(l -> l.stream() == OutputLine.Stream.STDOUT)
         .extracting(OutputLine::text)
-        .startsWith("hello world", "device: cpu");
+        .startsWith(NativeAllocator.choose(System.getenv()).description(), "hello world",
+            "device: cpu");
     assertThat(lines).filteredOn(l -> l.stream() == OutputLine.Stream.STDERR)
         .extracting(OutputLine::text).contains("a library printing");
     assertThat(metadata).hasSize(1);
@@ -83,7 +84,15 @@ class DjlWorkerExecutorTest {
     assertThat(metadata.get(0).has("_time")).isTrue();
     assertThat(Files.readString(r.directory().outputsDir().resolve("echo.txt")))
         .isEqualTo("world x3 offline=true in=A omp="
-            + System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE"));
+            + System.getenv().getOrDefault("OMP_WAIT_POLICY", "PASSIVE")
+            + " preload=" + expectedPreload());
+  }
+
+  /** The worker's LD_PRELOAD: the allocator Kiln chose on this machine, then what was set. */
+  private static String expectedPreload() {
+    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    NativeAllocator.apply(NativeAllocator.choose(env), env);
+    return env.get("LD_PRELOAD");
   }
 
   @Test

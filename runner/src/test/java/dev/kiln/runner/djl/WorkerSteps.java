@@ -22,7 +22,8 @@ final class WorkerSteps {
       Files.writeString(context.outputDir().resolve("echo.txt"),
           message + " x" + count + " offline=" + System.getProperty("ai.djl.offline")
               + " in=" + Files.readString(context.inputDir("data").resolve("a.txt"))
-              + " omp=" + System.getenv("OMP_WAIT_POLICY"));
+              + " omp=" + System.getenv("OMP_WAIT_POLICY")
+              + " preload=" + System.getenv("LD_PRELOAD"));
     }
   }
 

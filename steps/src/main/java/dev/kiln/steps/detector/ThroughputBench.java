@@ -89,6 +89,9 @@ public final class ThroughputBench {
         r.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         r.put("interop_threads",
             System.getProperty("ai.djl.pytorch.num_interop_threads", "default"));
+        String preload = System.getenv().getOrDefault("LD_PRELOAD", "");
+        r.put("allocator", preload.contains("tcmalloc") ? "tcmalloc"
+            : preload.contains("jemalloc") ? "jemalloc" : "system");
         r.put("batch", batch);
         r.put("size", size);
         r.put("steps", steps);
