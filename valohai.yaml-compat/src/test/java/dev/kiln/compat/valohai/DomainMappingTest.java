@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 class DomainMappingTest {
 
   private static final Path SAMPLE =
-      Path.of("..", "steps", "src", "main", "resources", "dev", "kiln", "steps", "train-superbai",
-          "valohai.yaml");
+      Path.of("..", "docs", "examples", "train-superbai", "valohai.yaml");
 
   @Test
   void theSamplePipelineIsCleanAndSplitsEdgeEndsOnTheFirstTwoDots() throws IOException {
