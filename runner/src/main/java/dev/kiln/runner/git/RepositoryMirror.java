@@ -18,6 +18,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
@@ -43,6 +45,19 @@ public final class RepositoryMirror implements AutoCloseable {
   /** How far back from the branch tip to look for a commit that was already run. */
   static final int MAX_WALK = 1000;
 
+  /**
+   * One lock per {@code KILN_HOME} for what writes there: creating a mirror, fetching into it and
+   * checking out. Two watchers of one repository (two branches, or two pipelines) share its mirror,
+   * and JGit refuses a fetch while another holds the ref locks (the loser's poll failed and waited
+   * a whole interval). Within one process; two processes on one {@code KILN_HOME} are not guarded.
+   */
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+  private static ReentrantLock lockOf(Path kilnHome) {
+    return LOCKS.computeIfAbsent(
+        kilnHome.toAbsolutePath().normalize(), k -> new ReentrantLock());
+  }
+
   private final String url;
   private final Path kilnHome;
   private final GitCredentials credentials;
@@ -67,6 +82,8 @@ public final class RepositoryMirror implements AutoCloseable {
       creds = credentials.withUrlCredentials(inUrl.get());
     }
     Path dir = kilnHome.resolve("git/mirrors").resolve(key(fetchUrl));
+    ReentrantLock lock = lockOf(kilnHome);
+    lock.lock();
     try {
       Repository repo;
       if (Files.isDirectory(dir.resolve("objects"))) {
@@ -88,6 +105,8 @@ public final class RepositoryMirror implements AutoCloseable {
               + ": "
               + creds.redact(e.getMessage()),
           e);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -117,6 +136,8 @@ public final class RepositoryMirror implements AutoCloseable {
    * {@code branch}, or empty when the branch does not exist (any more).
    */
   public Optional<String> fetch(String branch) {
+    ReentrantLock lock = lockOf(kilnHome);
+    lock.lock();
     try (Git git = new Git(repo)) {
       git.fetch()
           .setRemote(url)
@@ -128,6 +149,8 @@ public final class RepositoryMirror implements AutoCloseable {
     } catch (GitAPIException | RuntimeException e) {
       throw new GitException(
           "cannot fetch " + url + ": " + credentials.redact(String.valueOf(e.getMessage())), e);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -227,6 +250,16 @@ public final class RepositoryMirror implements AutoCloseable {
    * and symbolic links are kept; submodules are not checked out.
    */
   public Path checkout(String sha) {
+    ReentrantLock lock = lockOf(kilnHome);
+    lock.lock();
+    try {
+      return checkoutLocked(sha);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Path checkoutLocked(String sha) {
     Path target = checkoutDir(kilnHome, sha);
     if (Files.isDirectory(target)) {
       return target;
