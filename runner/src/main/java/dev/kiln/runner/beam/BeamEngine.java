@@ -36,9 +36,10 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  *
  * <p>The embedded Flink is a {@link MiniCluster} with its REST endpoint on a free localhost port,
  * started on the first {@link #engineOptions()} call and shared by every later step: a new mini
- * cluster per job (Beam's {@code --flinkMaster=[local]}) costs seconds each time. Its classes load
- * parent-first from the orchestrator's class path, so jobs ship only an empty jar instead of the
- * whole class path. Thread-safe.
+ * cluster per job (Beam's {@code --flinkMaster=[local]}) costs seconds each time. Jobs reach it
+ * inside the JVM ({@link EmbeddedSubmission}). Its classes load parent-first from the
+ * orchestrator's class path, so jobs ship only an empty jar instead of the whole class path.
+ * Thread-safe.
  */
 public final class BeamEngine implements AutoCloseable {
   /** The engine option key steps read their Beam arguments from. */
@@ -96,7 +97,10 @@ public final class BeamEngine implements AutoCloseable {
           args.add("--flinkMaster=" + settings.flinkMaster().get());
         } else {
           startEmbedded();
-          args.add("--flinkMaster=" + restAddress.getHost() + ":" + restAddress.getPort());
+          // [auto]: Flink's context environment, which submits to this cluster inside the JVM
+          // (EmbeddedSubmission), not through its REST address and a polled job status
+          EmbeddedSubmission.bindCurrentThread(cluster);
+          args.add("--flinkMaster=[auto]");
           args.add("--filesToStage=" + emptyJar);
         }
       }
@@ -157,6 +161,7 @@ public final class BeamEngine implements AutoCloseable {
     }
     cluster = mc;
     clusterStarts++;
+    EmbeddedSubmission.register(mc);
   }
 
   private static void closeQuietly(MiniCluster mc) {
@@ -176,6 +181,7 @@ public final class BeamEngine implements AutoCloseable {
     closed = true;
     try {
       if (cluster != null) {
+        EmbeddedSubmission.unregister(cluster);
         cluster.close();
       }
     } catch (Exception e) {

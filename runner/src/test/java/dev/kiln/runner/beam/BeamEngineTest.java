@@ -140,8 +140,45 @@ class BeamEngineTest {
       assertThat(log)
           .filteredOn(l -> l.startsWith("convert-labels: Beam arguments"))
           .hasSize(2)
-          .allMatch(l -> l.contains(":" + first.getPort() + " "));
+          .allMatch(l -> l.contains("--flinkMaster=[auto] "));
     }
+  }
+
+  @Test
+  void twoEmbeddedFlinksInOneJvmEachRunTheJobsOfTheirOwnSteps() throws Exception {
+    List<String> log = new CopyOnWriteArrayList<>();
+    try (BeamEngine first = new BeamEngine(BeamSettings.embeddedFlink(2));
+        BeamEngine second = new BeamEngine(BeamSettings.embeddedFlink(2))) {
+      runStep(first, "first-1", log);
+      runStep(second, "second-1", log);
+      runStep(first, "first-2", log);
+      assertThat(jobsOf(first)).hasSize(2);
+      assertThat(jobsOf(second)).hasSize(1);
+    }
+    // with both stopped, Flink may reach a cluster by its address again (next test) and a new
+    // engine works as the first did
+    try (BeamEngine again = new BeamEngine(BeamSettings.embeddedFlink(2))) {
+      runStep(again, "again", log);
+      assertThat(jobsOf(again)).hasSize(1);
+    }
+  }
+
+  /** The jobs an engine's embedded Flink ran, through its REST API as a user would see them. */
+  private static List<String> jobsOf(BeamEngine engine) throws Exception {
+    URI rest = engine.embeddedRestAddress().orElseThrow();
+    var client = java.net.http.HttpClient.newHttpClient();
+    String body =
+        client
+            .send(
+                java.net.http.HttpRequest.newBuilder(rest.resolve("/jobs/overview")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    List<String> names = new java.util.ArrayList<>();
+    for (var job : new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("jobs")) {
+      assertThat(job.get("state").asText()).isEqualTo("FINISHED");
+      names.add(job.get("name").asText());
+    }
+    return names;
   }
 
   @Test
