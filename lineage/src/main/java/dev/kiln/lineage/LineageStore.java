@@ -273,6 +273,28 @@ public final class LineageStore implements AutoCloseable {
         });
   }
 
+  /**
+   * Whether any run of any pipeline recorded commit {@code sha} and did not succeed (created,
+   * running, failed or stopped: a run {@code kiln resume} may still need the checkout of).
+   */
+  public boolean commitHasUnsucceededRun(String sha) {
+    checkArgument(sha != null && !sha.isBlank(), "commit sha must not be blank");
+    return tx(
+        "look for unfinished runs of commit " + sha,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM runs r WHERE r.commit_sha = ? AND r.status <> ?")) {
+            ps.setString(1, sha);
+            ps.setString(2, RunStatus.SUCCEEDED.name());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1) > 0;
+            }
+          }
+        });
+  }
+
   /** The audit log of a run and its executions, oldest first. */
   public List<EventRecord> events(String runId) {
     return events(runId, 0, Integer.MAX_VALUE);

@@ -75,6 +75,14 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--force", description = "run the branch tip even if it was run before")
   boolean force;
 
+  @Option(
+      names = "--keep-checkouts",
+      paramLabel = "N",
+      description =
+          "commit checkouts to keep in KILN_HOME/worktrees, newest first; those of runs that did"
+              + " not succeed are always kept (default ${DEFAULT-VALUE})")
+  int keepCheckouts = GitWatcher.Settings.DEFAULT_KEEP_CHECKOUTS;
+
   @Option(names = "--once", description = "poll once, run what is new, and exit")
   boolean once;
 
@@ -115,7 +123,8 @@ final class WatchCommand implements Callable<Integer> {
           GitWatcher.Settings.of(repo, branch, pipeline)
               .withInterval(interval)
               .withLatestOnly(latestOnly)
-              .withForce(force);
+              .withForce(force)
+              .withKeepCheckouts(keepCheckouts);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

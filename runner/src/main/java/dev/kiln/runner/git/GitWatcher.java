@@ -41,7 +41,11 @@ public final class GitWatcher implements PushListener, AutoCloseable {
       String pipeline,
       Duration interval,
       boolean latestOnly,
-      boolean force) {
+      boolean force,
+      int keepCheckouts) {
+    /** Commit checkouts kept by default (besides those of runs that did not succeed). */
+    public static final int DEFAULT_KEEP_CHECKOUTS = 20;
+
     public Settings {
       requireText(repo, "repository");
       requireText(branch, "branch");
@@ -50,22 +54,31 @@ public final class GitWatcher implements PushListener, AutoCloseable {
       if (interval.isNegative() || interval.isZero()) {
         throw new IllegalArgumentException("the poll interval must be positive, was " + interval);
       }
+      if (keepCheckouts < 1) {
+        throw new IllegalArgumentException(
+            "keep at least 1 commit checkout, not " + keepCheckouts);
+      }
     }
 
     public static Settings of(String repo, String branch, String pipeline) {
-      return new Settings(repo, branch, pipeline, Duration.ofSeconds(30), false, false);
+      return new Settings(
+          repo, branch, pipeline, Duration.ofSeconds(30), false, false, DEFAULT_KEEP_CHECKOUTS);
     }
 
     public Settings withInterval(Duration d) {
-      return new Settings(repo, branch, pipeline, d, latestOnly, force);
+      return new Settings(repo, branch, pipeline, d, latestOnly, force, keepCheckouts);
     }
 
     public Settings withLatestOnly(boolean b) {
-      return new Settings(repo, branch, pipeline, interval, b, force);
+      return new Settings(repo, branch, pipeline, interval, b, force, keepCheckouts);
     }
 
     public Settings withForce(boolean b) {
-      return new Settings(repo, branch, pipeline, interval, latestOnly, b);
+      return new Settings(repo, branch, pipeline, interval, latestOnly, b, keepCheckouts);
+    }
+
+    public Settings withKeepCheckouts(int n) {
+      return new Settings(repo, branch, pipeline, interval, latestOnly, force, n);
     }
 
     private static void requireText(String s, String what) {
@@ -76,6 +89,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
   }
 
   private final Settings settings;
+  private final Path kilnHome;
   private final RepositoryMirror mirror;
   private final LineageStore store;
   private final CommitRunner runner;
@@ -101,6 +115,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
       OrchestratorFactory orchestrators,
       Consumer<String> log) {
     this.settings = Objects.requireNonNull(settings);
+    this.kilnHome = Objects.requireNonNull(kilnHome);
     Objects.requireNonNull(credentials);
     this.store = Objects.requireNonNull(store);
     this.log = Objects.requireNonNull(log);
@@ -209,7 +224,34 @@ public final class GitWatcher implements PushListener, AutoCloseable {
       runs.add(run);
       onRun.accept(run);
     }
+    if (!runs.isEmpty()) {
+      pruneCheckouts();
+    }
     return runs;
+  }
+
+  /**
+   * Keeps {@code KILN_HOME/worktrees} from growing with every commit: the newest {@link
+   * Settings#keepCheckouts()} checkouts stay, and so does any checkout of a commit with a run
+   * that did not succeed ({@code kiln resume} continues in it).
+   */
+  private void pruneCheckouts() {
+    try {
+      RepositoryMirror.Pruned pruned =
+          RepositoryMirror.pruneCheckouts(
+              kilnHome, settings.keepCheckouts(), store::commitHasUnsucceededRun);
+      if (!pruned.deleted().isEmpty()) {
+        log.accept(
+            "deleted "
+                + pruned.deleted().size()
+                + " old commit checkout(s) (keeping the newest "
+                + settings.keepCheckouts()
+                + " and those of runs that did not succeed)");
+      }
+      pruned.problems().forEach(log);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.accept("cannot clean up old commit checkouts: " + e.getMessage() + " (will try again)");
+    }
   }
 
   private TriggeredRun runCommit(String sha) {

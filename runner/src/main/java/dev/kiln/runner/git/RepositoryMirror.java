@@ -262,6 +262,7 @@ public final class RepositoryMirror implements AutoCloseable {
   private Path checkoutLocked(String sha) {
     Path target = checkoutDir(kilnHome, sha);
     if (Files.isDirectory(target)) {
+      touch(target);
       return target;
     }
     Path tmp = kilnHome.resolve("worktrees").resolve("." + sha + ".tmp");
@@ -302,10 +303,78 @@ public final class RepositoryMirror implements AutoCloseable {
         }
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      touch(target);
       return target;
     } catch (IOException | UnsupportedOperationException e) {
       throw new GitException(
           "cannot check out " + sha + " of " + url + " into " + target + ": " + e, e);
+    }
+  }
+
+  /**
+   * Deletes commit checkouts under {@code KILN_HOME/worktrees} beyond the {@code keep} newest (by
+   * when they were checked out or last used), except those {@code stillNeeded} names by their
+   * sha. A checkout that cannot be deleted is reported and left for the next time.
+   */
+  public static Pruned pruneCheckouts(Path kilnHome, int keep, Predicate<String> stillNeeded)
+      throws IOException {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep at least 1 checkout, not " + keep);
+    }
+    Path dir = kilnHome.resolve("worktrees");
+    if (!Files.isDirectory(dir)) {
+      return new Pruned(List.of(), List.of());
+    }
+    ReentrantLock lock = lockOf(kilnHome);
+    lock.lock();
+    try {
+      List<Path> checkouts;
+      try (Stream<Path> s = Files.list(dir)) {
+        checkouts =
+            s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{40}"))
+                .filter(Files::isDirectory)
+                .sorted(
+                    java.util.Comparator.comparing(RepositoryMirror::modified).reversed()
+                        .thenComparing(Path::getFileName))
+                .toList();
+      }
+      List<String> deleted = new ArrayList<>();
+      List<String> problems = new ArrayList<>();
+      for (Path p : checkouts.subList(Math.min(keep, checkouts.size()), checkouts.size())) {
+        String sha = p.getFileName().toString();
+        if (!stillNeeded.test(sha)) {
+          try {
+            deleteTree(p);
+            deleted.add(sha);
+          } catch (IOException e) {
+            problems.add("cannot delete the checkout " + p + ": " + e);
+          }
+        }
+      }
+      return new Pruned(List.copyOf(deleted), List.copyOf(problems));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Marks a checkout as just used: {@link #pruneCheckouts} keeps the most recently used. */
+  private static void touch(Path checkout) {
+    try {
+      Files.setLastModifiedTime(
+          checkout, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      // only the pruning order suffers
+    }
+  }
+
+  /** What {@link #pruneCheckouts} deleted (shas) and what it could not. */
+  public record Pruned(List<String> deleted, List<String> problems) {}
+
+  private static java.nio.file.attribute.FileTime modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p);
+    } catch (IOException e) {
+      return java.nio.file.attribute.FileTime.fromMillis(0);
     }
   }
 

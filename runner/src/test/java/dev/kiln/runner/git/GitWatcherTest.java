@@ -334,6 +334,37 @@ class GitWatcherTest {
   }
 
   @Test
+  void oldCheckoutsAreDeletedButThoseOfRunsThatDidNotSucceedStay() throws Exception {
+    GitWatcher w =
+        watcher(
+            GitWatcher.Settings.of(repos.remote.toString(), "main", "ci").withKeepCheckouts(2));
+    List<String> shas = new ArrayList<>();
+    shas.add(repos.commit("good 1", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1"));
+    repos.push();
+    assertThat(w.poll()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED));
+    String broken =
+        repos.commit(
+            "broken", "valohai.yaml", GitRepos.VALOHAI_YAML.replace(
+                "echo \"code says $(cat /valohai/repository/version.txt)\"", "exit 3"));
+    shas.add(broken);
+    repos.push();
+    assertThat(w.poll()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RunStatus.FAILED));
+    for (int i = 2; i <= 4; i++) {
+      shas.add(repos.commit("good " + i, "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v" + i));
+      repos.push();
+      assertThat(w.poll()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED));
+    }
+
+    Path worktrees = home.resolve("worktrees");
+    try (var s = java.nio.file.Files.list(worktrees)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .as("the newest two, and the failed run's (kiln resume needs it)")
+          .containsExactlyInAnyOrder(shas.get(4), shas.get(3), broken);
+    }
+    assertThat(log).filteredOn(l -> l.startsWith("deleted 1 old commit checkout(s)")).hasSize(2);
+  }
+
+  @Test
   void aCheckoutThatCannotBeWrittenIsTriedAgainAtTheNextPoll() throws Exception {
     String one = repos.commit("one", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
     repos.push();

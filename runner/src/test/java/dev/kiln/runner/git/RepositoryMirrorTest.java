@@ -18,6 +18,36 @@ import org.junit.jupiter.api.io.TempDir;
 class RepositoryMirrorTest {
   @TempDir Path dir;
 
+  @Test
+  void pruningKeepsTheNewestAndTheNeededAndACheckoutComesBackWhenUsedAgain() throws Exception {
+    GitRepos repos = GitRepos.create(dir.resolve("git"));
+    Path home = dir.resolve("home");
+    List<String> shas = new ArrayList<>();
+    try (RepositoryMirror m = RepositoryMirror.open(repos.remote.toString(), home, GitCredentials.NONE)) {
+      for (int i = 0; i < 5; i++) {
+        shas.add(repos.commit("c" + i, "version.txt", "v" + i));
+        repos.push();
+        m.fetch("main");
+        m.checkout(shas.get(i));
+        Thread.sleep(5); // distinct times of use
+      }
+      // using the oldest again makes it the newest
+      m.checkout(shas.get(0));
+      RepositoryMirror.Pruned pruned =
+          RepositoryMirror.pruneCheckouts(home, 2, sha -> sha.equals(shas.get(1)));
+      assertThat(pruned.deleted()).containsExactlyInAnyOrder(shas.get(2), shas.get(3));
+      assertThat(pruned.problems()).isEmpty();
+      try (var s = Files.list(home.resolve("worktrees"))) {
+        assertThat(s.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder(shas.get(0), shas.get(4), shas.get(1));
+      }
+      Path back = m.checkout(shas.get(2));
+      assertThat(Files.readString(back.resolve("version.txt"))).isEqualTo("v2");
+    }
+    assertThat(RepositoryMirror.pruneCheckouts(dir.resolve("empty-home"), 1, sha -> false).deleted())
+        .isEmpty();
+  }
+
   /**
    * Watchers of two branches of one repository share its mirror and poll at the same moment: every
    * fetch and checkout succeeds (JGit refused the second of two concurrent fetches with a lock
