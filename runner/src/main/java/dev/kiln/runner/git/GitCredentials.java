@@ -12,26 +12,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * Credentials for private repositories, read from {@code KILN_GIT_USERNAME}/{@code KILN_GIT_TOKEN}
  * or from a file in git-credential-store format named by {@code KILN_GIT_CREDENTIALS} (one {@code
  * https://user:token@host[/path]} a line). They are handed to JGit only; {@link #redact} removes
- * them from any text before it is printed or stored.
+ * them from any text before it is printed or stored. SSH repositories use keys instead ({@link
+ * GitSsh}: {@code ~/.ssh}, or {@code KILN_GIT_SSH_KEY} and {@code KILN_GIT_SSH_KNOWN_HOSTS}); a
+ * token is never offered to an SSH server.
  */
 public final class GitCredentials {
   /** No credentials: public and local repositories. */
-  public static final GitCredentials NONE = new GitCredentials(null, List.of(), List.of());
+  public static final GitCredentials NONE =
+      new GitCredentials(null, List.of(), List.of(), GitSsh.DEFAULTS);
 
   private final GitUrls.UserInfo fromEnv;
   private final List<Entry> entries;
   private final List<String> secrets;
+  private final GitSsh ssh;
 
   private record Entry(String scheme, String host, int port, String path, GitUrls.UserInfo user) {}
 
-  private GitCredentials(GitUrls.UserInfo fromEnv, List<Entry> entries, List<String> more) {
+  private GitCredentials(
+      GitUrls.UserInfo fromEnv, List<Entry> entries, List<String> more, GitSsh ssh) {
     this.fromEnv = fromEnv;
+    this.ssh = ssh;
     this.entries = List.copyOf(entries);
     List<String> all = new ArrayList<>(more);
     if (fromEnv != null) {
@@ -47,7 +55,7 @@ public final class GitCredentials {
    * precedence; used for the one repository a mirror fetches. Both stay redacted.
    */
   public GitCredentials withUrlCredentials(GitUrls.UserInfo user) {
-    return new GitCredentials(user, entries, secrets);
+    return new GitCredentials(user, entries, secrets, ssh);
   }
 
   /**
@@ -67,7 +75,7 @@ public final class GitCredentials {
     if (file != null && !file.isEmpty()) {
       entries.addAll(readStore(Path.of(file)));
     }
-    return new GitCredentials(user, entries, List.of());
+    return new GitCredentials(user, entries, List.of(), GitSsh.fromEnvironment(env));
   }
 
   private static List<Entry> readStore(Path file) {
@@ -151,14 +159,27 @@ public final class GitCredentials {
     return Optional.empty();
   }
 
-  /** A JGit provider for {@code url}, or null when there are no credentials for it. */
+  /**
+   * A JGit provider for {@code url}, or null when there are no credentials for it; always null for
+   * an SSH URL (keys authenticate there; a token must not reach an SSH server as a password).
+   */
   public CredentialsProvider providerFor(String url) {
+    if (GitSsh.isSsh(url)) {
+      return null;
+    }
     return lookup(url)
         .map(
             u ->
                 (CredentialsProvider)
                     new UsernamePasswordCredentialsProvider(u.username(), u.password()))
         .orElse(null);
+  }
+
+  /** Gives an SSH transport the session factory with the configured keys and known hosts. */
+  public void configure(Transport transport) {
+    if (transport instanceof SshTransport sshTransport) {
+      sshTransport.setSshSessionFactory(ssh.factory());
+    }
   }
 
   /** {@code text} with every known secret replaced by {@code ***}, for messages and logs. */
@@ -180,6 +201,7 @@ public final class GitCredentials {
 
   @Override
   public String toString() {
-    return "GitCredentials[env=" + (fromEnv != null) + ", fileEntries=" + entries.size() + "]";
+    return "GitCredentials[env=" + (fromEnv != null) + ", fileEntries=" + entries.size() + ", "
+        + ssh + "]";
   }
 }

@@ -25,7 +25,9 @@ public final class GitUrls {
 
   /**
    * The URL without {@code user:password@}; SCP-style ({@code git@host:path}) and local paths are
-   * returned unchanged because they hold no secret.
+   * returned unchanged because they hold no secret. An SSH URL keeps its user name ({@code
+   * ssh://git@host/...}: the server needs it, and it is no secret), losing only a password; an
+   * HTTP(S) URL loses the whole user-info, since a token may stand there alone.
    */
   public static String stripCredentials(String url) {
     if (url == null) {
@@ -41,6 +43,11 @@ public final class GitUrls {
     int at = url.lastIndexOf('@', end - 1);
     if (at < start) {
       return url;
+    }
+    if (GitSsh.isSsh(url)) {
+      int colon = url.indexOf(':', start);
+      String user = colon >= 0 && colon < at ? url.substring(start, colon) : url.substring(start, at);
+      return url.substring(0, start) + user + url.substring(at);
     }
     return url.substring(0, start) + url.substring(at + 1);
   }

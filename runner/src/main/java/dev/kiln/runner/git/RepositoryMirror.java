@@ -144,11 +144,14 @@ public final class RepositoryMirror implements AutoCloseable {
           .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"))
           .setRemoveDeletedRefs(true)
           .setCredentialsProvider(credentials.providerFor(url))
+          .setTransportConfigCallback(credentials::configure)
           .call();
       return tip(branch);
     } catch (GitAPIException | RuntimeException e) {
       throw new GitException(
-          "cannot fetch " + url + ": " + credentials.redact(String.valueOf(e.getMessage())), e);
+          "cannot fetch " + url + ": " + credentials.redact(String.valueOf(e.getMessage()))
+              + (GitSsh.isSsh(url) ? GitSsh.HINT : ""),
+          e);
     } finally {
       lock.unlock();
     }

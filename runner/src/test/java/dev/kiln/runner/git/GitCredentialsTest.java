@@ -22,6 +22,13 @@ class GitCredentialsTest {
         .isEqualTo("https://github.com/a/b@v1");
     assertThat(GitUrls.stripCredentials("git@github.com:team/app.git"))
         .isEqualTo("git@github.com:team/app.git");
+    // an SSH user name is kept (the server needs it), a password is not
+    assertThat(GitUrls.stripCredentials("ssh://git@github.com/team/app.git"))
+        .isEqualTo("ssh://git@github.com/team/app.git");
+    assertThat(GitUrls.stripCredentials("ssh://ada:s3cret@host:2222/app.git"))
+        .isEqualTo("ssh://ada@host:2222/app.git");
+    assertThat(GitUrls.stripCredentials("https://ghp_token@github.com/team/app.git"))
+        .isEqualTo("https://github.com/team/app.git");
     assertThat(GitUrls.normalizeRepo("https://ada:s3cret@github.com/team/app.git"))
         .isEqualTo("https://github.com/team/app.git");
     assertThat(GitUrls.userInfo("https://ada:s3%2Fcret@github.com/x"))
