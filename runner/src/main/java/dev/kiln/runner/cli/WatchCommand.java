@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
       "The pipeline comes from the commit's valohai.yaml, or from a built-in Java DSL pipeline"
           + " named in its kiln.yaml. Commits already run for the pipeline are not run again.",
       "Credentials: KILN_GIT_TOKEN (and KILN_GIT_USERNAME) or a git-credential-store file named"
-          + " by KILN_GIT_CREDENTIALS; never recorded.",
+          + " by KILN_GIT_CREDENTIALS for HTTPS; for SSH (ssh://, git@host:path) the keys and"
+          + " known_hosts of ~/.ssh, or KILN_GIT_SSH_KEY and KILN_GIT_SSH_KNOWN_HOSTS. Never"
+          + " recorded.",
       "Each run id is printed on standard output when the run ends; progress goes to standard"
           + " error. With --once: exit code 0 when every run succeeded and the fetch worked."
     })
