@@ -301,9 +301,14 @@ public final class GitWatcher implements PushListener, AutoCloseable {
     return lastProblem == null;
   }
 
+  /** The first wait after a failed poll; it doubles with each further failure, up to the interval. */
+  static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
   /**
    * Polls until {@link #stop}: after each poll, waits the interval or until a push arrives. Each
-   * run is handed to {@code onRun} when it ends.
+   * run is handed to {@code onRun} when it ends. After a poll that could not fetch (or found no
+   * branch) the next one comes sooner: 5 s, then twice as long each time, never longer than the
+   * interval, so a network blip does not cost a whole interval of a long one.
    */
   public void watch(Consumer<TriggeredRun> onRun) {
     log.accept(
@@ -315,6 +320,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
             + settings.pipeline()
             + " every "
             + human(settings.interval()));
+    long retryMillis = 0;
     while (!stopped) {
       try {
         poll(onRun);
@@ -322,8 +328,15 @@ public final class GitWatcher implements PushListener, AutoCloseable {
         // The store or an executor failed; the watch goes on, the commit is tried again later.
         problem("poll failed (will try again): " + mirror.redact(String.valueOf(e.getMessage())));
       }
+      long waitMillis = settings.interval().toMillis();
+      if (healthy()) {
+        retryMillis = 0;
+      } else {
+        retryMillis = retryMillis == 0 ? FIRST_RETRY.toMillis() : retryMillis * 2;
+        waitMillis = Math.min(waitMillis, retryMillis);
+      }
       try {
-        if (wakeUp.tryAcquire(settings.interval().toMillis(), TimeUnit.MILLISECONDS)) {
+        if (wakeUp.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) {
           wakeUp.drainPermits();
         }
       } catch (InterruptedException e) {

@@ -365,6 +365,31 @@ class GitWatcherTest {
   }
 
   @Test
+  void afterAFailedFetchTheNextPollComesLongBeforeALongInterval() throws Exception {
+    Path later = dir.resolve("later");
+    GitWatcher w =
+        watcher(
+            GitWatcher.Settings.of(later.resolve("remote.git").toString(), "main", "ci")
+                .withInterval(Duration.ofHours(1)));
+    List<TriggeredRun> seen = Collections.synchronizedList(new ArrayList<>());
+    Thread loop = new Thread(() -> w.watch(seen::add));
+    loop.start();
+    try {
+      waitFor(() -> !log.isEmpty() && !w.healthy());
+      // the repository appears (the server is back) well within the hour
+      GitRepos back = GitRepos.create(later);
+      String sha = back.commit("one", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
+      back.push();
+      waitFor(() -> seen.size() == 1);
+      assertThat(seen.get(0).sha()).isEqualTo(sha);
+      assertThat(w.healthy()).isTrue();
+    } finally {
+      w.stop("test over");
+      loop.join(20_000);
+    }
+  }
+
+  @Test
   void aCheckoutThatCannotBeWrittenIsTriedAgainAtTheNextPoll() throws Exception {
     String one = repos.commit("one", "valohai.yaml", GitRepos.VALOHAI_YAML, "version.txt", "v1");
     repos.push();
