@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,27 +48,36 @@ public final class RepositoryMirror implements AutoCloseable {
   static final int MAX_WALK = 1000;
 
   /**
-   * One lock per {@code KILN_HOME} for what writes there: creating a mirror, fetching into it and
-   * checking out. Two watchers of one repository (two branches, or two pipelines) share its mirror,
-   * and JGit refuses a fetch while another holds the ref locks (the loser's poll failed and waited
-   * a whole interval). Within one process; two processes on one {@code KILN_HOME} are not guarded.
+   * Locks for what writes under {@code KILN_HOME}: one per mirror (creating it, fetching into it)
+   * and one for the checkouts folder (writing and pruning checkouts). Two watchers of one
+   * repository (two branches, or two pipelines) share its mirror, and JGit refuses a fetch while
+   * another holds the ref locks (the loser's poll failed and waited a whole interval); their
+   * checkouts share {@code worktrees/}. Watchers of different repositories still fetch at the same
+   * time, so a slow remote holds up only its own. Within one process; two processes on one {@code
+   * KILN_HOME} are not guarded.
    */
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
-  private static ReentrantLock lockOf(Path kilnHome) {
-    return LOCKS.computeIfAbsent(
-        kilnHome.toAbsolutePath().normalize(), k -> new ReentrantLock());
+  private static ReentrantLock lockOf(Path folder) {
+    return LOCKS.computeIfAbsent(folder.toAbsolutePath().normalize(), k -> new ReentrantLock());
+  }
+
+  private static ReentrantLock checkoutsLock(Path kilnHome) {
+    return lockOf(kilnHome.resolve("worktrees"));
   }
 
   private final String url;
   private final Path kilnHome;
   private final GitCredentials credentials;
+  private final Path dir;
   private final Repository repo;
 
-  private RepositoryMirror(String url, Path kilnHome, GitCredentials credentials, Repository repo) {
+  private RepositoryMirror(
+      String url, Path kilnHome, GitCredentials credentials, Path dir, Repository repo) {
     this.url = url;
     this.kilnHome = kilnHome;
     this.credentials = credentials;
+    this.dir = dir;
     this.repo = repo;
   }
 
@@ -82,7 +93,7 @@ public final class RepositoryMirror implements AutoCloseable {
       creds = credentials.withUrlCredentials(inUrl.get());
     }
     Path dir = kilnHome.resolve("git/mirrors").resolve(key(fetchUrl));
-    ReentrantLock lock = lockOf(kilnHome);
+    ReentrantLock lock = lockOf(dir);
     lock.lock();
     try {
       Repository repo;
@@ -95,7 +106,7 @@ public final class RepositoryMirror implements AutoCloseable {
         config.setString("remote", "origin", "url", fetchUrl);
         config.save();
       }
-      return new RepositoryMirror(fetchUrl, kilnHome, creds, repo);
+      return new RepositoryMirror(fetchUrl, kilnHome, creds, dir, repo);
     } catch (IOException | GitAPIException e) {
       throw new GitException(
           "cannot open the mirror of "
@@ -136,7 +147,7 @@ public final class RepositoryMirror implements AutoCloseable {
    * {@code branch}, or empty when the branch does not exist (any more).
    */
   public Optional<String> fetch(String branch) {
-    ReentrantLock lock = lockOf(kilnHome);
+    ReentrantLock lock = lockOf(dir);
     lock.lock();
     try (Git git = new Git(repo)) {
       git.fetch()
@@ -253,7 +264,7 @@ public final class RepositoryMirror implements AutoCloseable {
    * and symbolic links are kept; submodules are not checked out.
    */
   public Path checkout(String sha) {
-    ReentrantLock lock = lockOf(kilnHome);
+    ReentrantLock lock = checkoutsLock(kilnHome);
     lock.lock();
     try {
       return checkoutLocked(sha);
@@ -328,7 +339,7 @@ public final class RepositoryMirror implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       return new Pruned(List.of(), List.of());
     }
-    ReentrantLock lock = lockOf(kilnHome);
+    ReentrantLock lock = checkoutsLock(kilnHome);
     lock.lock();
     try {
       List<Path> checkouts;
@@ -337,7 +348,7 @@ public final class RepositoryMirror implements AutoCloseable {
             s.filter(p -> p.getFileName().toString().matches("[0-9a-f]{40}"))
                 .filter(Files::isDirectory)
                 .sorted(
-                    java.util.Comparator.comparing(RepositoryMirror::modified).reversed()
+                    Comparator.comparing(RepositoryMirror::modified).reversed()
                         .thenComparing(Path::getFileName))
                 .toList();
       }
@@ -364,7 +375,7 @@ public final class RepositoryMirror implements AutoCloseable {
   private static void touch(Path checkout) {
     try {
       Files.setLastModifiedTime(
-          checkout, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+          checkout, FileTime.fromMillis(System.currentTimeMillis()));
     } catch (IOException e) {
       // only the pruning order suffers
     }
@@ -373,11 +384,11 @@ public final class RepositoryMirror implements AutoCloseable {
   /** What {@link #pruneCheckouts} deleted (shas) and what it could not. */
   public record Pruned(List<String> deleted, List<String> problems) {}
 
-  private static java.nio.file.attribute.FileTime modified(Path p) {
+  private static FileTime modified(Path p) {
     try {
       return Files.getLastModifiedTime(p);
     } catch (IOException e) {
-      return java.nio.file.attribute.FileTime.fromMillis(0);
+      return FileTime.fromMillis(0);
     }
   }
 
@@ -386,7 +397,7 @@ public final class RepositoryMirror implements AutoCloseable {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
     }
