@@ -2,7 +2,6 @@ package dev.kiln.pipelines;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.kiln.pipelines.dsl.PipelineBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,11 +26,6 @@ public record Pipeline(
     edges = List.copyOf(edges);
     parameters = List.copyOf(parameters);
     extensions = Extensions.copyOf(extensions);
-  }
-
-  /** Starts a pipeline in the Java DSL. */
-  public static PipelineBuilder named(String name) {
-    return new PipelineBuilder(name);
   }
 
   public Optional<Node> node(String nodeName) {

@@ -2,7 +2,6 @@ package dev.kiln.pipelines;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.kiln.pipelines.step.StepFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,13 +75,6 @@ public record Step(
     return new Builder(name, new StepRun.Command(List.of(lines)));
   }
 
-  /** A Java step run by the given executor. */
-  public static Builder java(
-      String name, Class<? extends StepFunction> function, ExecutorKind executor) {
-    return new Builder(name, new StepRun.JavaFunction(function.getName()))
-        .optResources(Resources.DEFAULT.withExecutor(executor));
-  }
-
   public static Builder builder(String name, StepRun run) {
     return new Builder(name, run);
   }
@@ -145,7 +137,7 @@ public record Step(
     }
 
     /** Adds a typed input declared with the DSL. */
-    public Builder addInput(dev.kiln.pipelines.dsl.InputPort<?> port) {
+    public Builder addInput(InputPort<?> port) {
       return addInput(port.spec());
     }
 
@@ -160,7 +152,7 @@ public record Step(
     }
 
     /** Adds a typed output declared with the DSL. */
-    public Builder addOutput(dev.kiln.pipelines.dsl.OutputPort<?> port) {
+    public Builder addOutput(OutputPort<?> port) {
       return addOutput(port.spec());
     }
 

@@ -19,7 +19,7 @@ public sealed interface StepRun {
 
   /**
    * A Java step: the binary name of a class implementing {@link
-   * dev.kiln.pipelines.step.StepFunction} with a public no-argument constructor. Kept by name so a
+   * dev.kiln.pipelines.spi.StepFunction} with a public no-argument constructor. Kept by name so a
    * step definition stays a plain value that can be written out and compared.
    */
   record JavaFunction(String className) implements StepRun {

@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.pipelines.dsl.PipelineBuilder;
 import static dev.kiln.pipelines.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +13,7 @@ class DslTest {
 
   @Test
   void buildsNodesAndEdgesInOrder() {
-    var p = Pipeline.named("demo");
+    var p = PipelineBuilder.named("demo");
     var convert = p.execution("convert", CONVERT);
     var train = p.execution("train", TRAIN).set("epochs", 5);
     convert.output(CLASSES_OUT).to(train.input(CLASSES_IN));
@@ -37,7 +38,7 @@ class DslTest {
 
   @Test
   void reportsEveryProblemAtOnce() {
-    var p = Pipeline.named("bad");
+    var p = PipelineBuilder.named("bad");
     var a = p.execution("train", TRAIN).set("epochs", 0).set("optimizer", "adamw");
     var b = p.execution("train", TRAIN);
     a.output(MODEL_OUT).to(b.input(MODEL_IN));
@@ -65,7 +66,7 @@ class DslTest {
   @Test
   void stepsWithTheSameNameMustBeTheSame() {
     Step other = TRAIN.toBuilder().optImage("python:3.12").build();
-    var p = Pipeline.named("two-trains");
+    var p = PipelineBuilder.named("two-trains");
     p.execution("a", TRAIN);
     p.execution("b", other);
     // Both definitions are kept, so the conflict is visible rather than silently resolved.
@@ -77,7 +78,7 @@ class DslTest {
 
   @Test
   void parameterEdgesAndPipelineParameters() {
-    var p = Pipeline.named("params");
+    var p = PipelineBuilder.named("params");
     var a = p.execution("a", TRAIN);
     var b = p.execution("b", TRAIN);
     a.parameter("epochs").to(b.parameter("epochs"));
@@ -95,7 +96,7 @@ class DslTest {
 
   @Test
   void unknownParameterInAnEdgeSuggestsTheRightOne() {
-    var p = Pipeline.named("typo");
+    var p = PipelineBuilder.named("typo");
     var a = p.execution("a", TRAIN);
     var b = p.execution("b", TRAIN);
     a.parameter("epochs").to(b.parameter("epoch"));

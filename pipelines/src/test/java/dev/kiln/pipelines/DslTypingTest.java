@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.pipelines.dsl.PipelineBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -24,7 +25,7 @@ class DslTypingTest {
       import static dev.kiln.pipelines.Fixtures.*;
       class Wiring {
         void wire() {
-          var p = Pipeline.named("p");
+          var p = PipelineBuilder.named("p");
           var convert = p.execution("convert", CONVERT);
           var train = p.execution("train", TRAIN);
           %s;

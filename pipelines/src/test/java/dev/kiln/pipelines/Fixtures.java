@@ -1,7 +1,5 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.pipelines.dsl.InputPort;
-import dev.kiln.pipelines.dsl.OutputPort;
 import dev.kiln.pipelines.types.ClassNames;
 import dev.kiln.pipelines.types.DetectorModel;
 import dev.kiln.pipelines.types.Files;

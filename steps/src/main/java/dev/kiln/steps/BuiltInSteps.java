@@ -2,7 +2,7 @@ package dev.kiln.steps;
 
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
-import dev.kiln.pipelines.step.StepProvider;
+import dev.kiln.pipelines.spi.StepProvider;
 import java.util.List;
 
 /** Registers Kiln's built-in steps and the reference pipeline with the runner. */

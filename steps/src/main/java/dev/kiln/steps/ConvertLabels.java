@@ -1,12 +1,12 @@
 package dev.kiln.steps;
 
 import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.InputPort;
 import dev.kiln.pipelines.InputSpec;
 import dev.kiln.pipelines.KeepDirectories;
+import dev.kiln.pipelines.OutputPort;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
-import dev.kiln.pipelines.dsl.InputPort;
-import dev.kiln.pipelines.dsl.OutputPort;
 import dev.kiln.pipelines.types.ClassNames;
 import dev.kiln.pipelines.types.Files;
 import dev.kiln.pipelines.types.ImageSet;

@@ -2,6 +2,7 @@ package dev.kiln.steps;
 
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.dsl.PipelineBuilder;
 
 /**
  * The demo pipeline: the reference pipeline ({@link TrainSuperbai}: {@code convert} and {@code
@@ -18,7 +19,7 @@ public final class ShapesDemo {
 
   /** The pipeline with its five steps. */
   public static Project project() {
-    var p = Pipeline.named(NAME);
+    var p = PipelineBuilder.named(NAME);
     var convert = p.execution("convert", ConvertLabels.STEP);
     var weights = p.execution("weights", Weights.STEP);
     var train = p.execution("train", Train.STEP);

@@ -2,6 +2,7 @@ package dev.kiln.steps;
 
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.dsl.PipelineBuilder;
 
 /**
  * The reference pipeline: {@code convert} and {@code weights} in parallel, then {@code train}, then
@@ -18,7 +19,7 @@ public final class TrainSuperbai {
 
   /** The pipeline with its four steps. */
   public static Project project() {
-    var p = Pipeline.named(NAME);
+    var p = PipelineBuilder.named(NAME);
     var convert = p.execution("convert", ConvertLabels.STEP);
     var weights = p.execution("weights", Weights.STEP);
     var train = p.execution("train", Train.STEP);

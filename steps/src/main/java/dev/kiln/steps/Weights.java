@@ -1,11 +1,11 @@
 package dev.kiln.steps;
 
 import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.InputPort;
+import dev.kiln.pipelines.OutputPort;
 import dev.kiln.pipelines.Resources;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
-import dev.kiln.pipelines.dsl.InputPort;
-import dev.kiln.pipelines.dsl.OutputPort;
 import dev.kiln.pipelines.types.DarknetWeights;
 import dev.kiln.pipelines.types.DetectorModel;
 

@@ -4,9 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.kiln.pipelines.EdgeEnd;
 import dev.kiln.pipelines.EdgeMergeMode;
+import dev.kiln.pipelines.InputPort;
 import dev.kiln.pipelines.Node;
 import dev.kiln.pipelines.NodeAction;
 import dev.kiln.pipelines.OnError;
+import dev.kiln.pipelines.OutputPort;
 import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.ParameterPatch;
 import dev.kiln.pipelines.PortKind;

@@ -36,6 +36,11 @@ public final class PipelineBuilder {
   private final List<Step> conflictingSteps = new ArrayList<>();
   private boolean reuseExecutions;
 
+  /** Starts a pipeline in the Java DSL: {@code var p = PipelineBuilder.named("train-superbai");}. */
+  public static PipelineBuilder named(String name) {
+    return new PipelineBuilder(name);
+  }
+
   public PipelineBuilder(String name) {
     checkArgument(name != null && !name.isEmpty(), "a pipeline needs a name");
     this.name = name;

@@ -3,7 +3,7 @@
  * not compile, and validated as a whole (every problem at once) when built.
  *
  * <pre>{@code
- * var p = Pipeline.named("train-superbai");
+ * var p = PipelineBuilder.named("train-superbai");
  * var convert = p.execution("convert", ConvertLabels.STEP);
  * var train = p.execution("train", Train.STEP);
  * convert.output(ConvertLabels.TRAIN).to(train.input(Train.TRAIN));

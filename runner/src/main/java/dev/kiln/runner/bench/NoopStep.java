@@ -1,7 +1,7 @@
 package dev.kiln.runner.bench;
 
-import dev.kiln.pipelines.step.StepContext;
-import dev.kiln.pipelines.step.StepFunction;
+import dev.kiln.pipelines.spi.StepContext;
+import dev.kiln.pipelines.spi.StepFunction;
 
 /** A step that does nothing, so a run's time is the orchestrator's own. */
 public final class NoopStep implements StepFunction {

@@ -129,9 +129,9 @@ public final class OrchestratorBench {
   }
 
   /** The source node: one small output file that every middle node reads. */
-  public static final class WriteOne implements dev.kiln.pipelines.step.StepFunction {
+  public static final class WriteOne implements dev.kiln.pipelines.spi.StepFunction {
     @Override
-    public void run(dev.kiln.pipelines.step.StepContext context) throws IOException {
+    public void run(dev.kiln.pipelines.spi.StepContext context) throws IOException {
       Files.writeString(context.outputDir().resolve("one.txt"), "1");
     }
   }

@@ -4,7 +4,7 @@ import dev.kiln.pipelines.Node;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
-import dev.kiln.pipelines.step.StepRegistry;
+import dev.kiln.pipelines.spi.StepRegistry;
 import dev.kiln.pipelines.validation.DidYouMean;
 import dev.kiln.runner.orchestrator.RunOptions;
 import dev.kiln.runner.orchestrator.RunResult;

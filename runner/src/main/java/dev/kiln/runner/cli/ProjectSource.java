@@ -6,7 +6,7 @@ import dev.kiln.compat.valohai.ValohaiYaml;
 import dev.kiln.compat.valohai.mapping.LocationIndex;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
-import dev.kiln.pipelines.step.StepRegistry;
+import dev.kiln.pipelines.spi.StepRegistry;
 import dev.kiln.pipelines.validation.DidYouMean;
 import dev.kiln.pipelines.validation.Problem;
 import dev.kiln.pipelines.validation.SourceLocation;

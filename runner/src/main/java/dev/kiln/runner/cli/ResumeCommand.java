@@ -8,7 +8,7 @@ import dev.kiln.lineage.model.RunRecord;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
-import dev.kiln.pipelines.step.StepRegistry;
+import dev.kiln.pipelines.spi.StepRegistry;
 import dev.kiln.runner.orchestrator.RunOptions;
 import dev.kiln.runner.orchestrator.RunResult;
 import dev.kiln.runner.plan.Plan;

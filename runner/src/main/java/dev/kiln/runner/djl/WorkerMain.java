@@ -2,10 +2,10 @@ package dev.kiln.runner.djl;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.pipelines.ParamValue;
-import dev.kiln.pipelines.step.StepContext;
-import dev.kiln.pipelines.step.StepFunction;
-import java.io.FileOutputStream;
+import dev.kiln.pipelines.spi.StepContext;
+import dev.kiln.pipelines.spi.StepFunction;
 import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

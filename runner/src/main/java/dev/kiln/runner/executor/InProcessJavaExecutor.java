@@ -2,7 +2,7 @@ package dev.kiln.runner.executor;
 
 import dev.kiln.pipelines.ExecutorKind;
 import dev.kiln.pipelines.StepRun;
-import dev.kiln.pipelines.step.StepFunction;
+import dev.kiln.pipelines.spi.StepFunction;
 import dev.kiln.runner.process.OutputLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,7 +22,7 @@ public final class InProcessJavaExecutor implements Executor {
 
   /**
    * @param engineOptions what steps get from {@link
-   *     dev.kiln.pipelines.step.StepContext#engineOptions()}; asked for each execution, so an engine
+   *     dev.kiln.pipelines.spi.StepContext#engineOptions()}; asked for each execution, so an engine
    *     can start lazily on first use
    */
   public InProcessJavaExecutor(

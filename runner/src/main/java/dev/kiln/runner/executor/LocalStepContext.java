@@ -3,7 +3,7 @@ package dev.kiln.runner.executor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.pipelines.ParamValue;
-import dev.kiln.pipelines.step.StepContext;
+import dev.kiln.pipelines.spi.StepContext;
 import dev.kiln.runner.process.OutputLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;

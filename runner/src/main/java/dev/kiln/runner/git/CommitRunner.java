@@ -13,7 +13,7 @@ import dev.kiln.lineage.model.RunEvent;
 import dev.kiln.lineage.model.RunRecord;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
-import dev.kiln.pipelines.step.StepRegistry;
+import dev.kiln.pipelines.spi.StepRegistry;
 import dev.kiln.pipelines.validation.DidYouMean;
 import dev.kiln.pipelines.validation.PipelineValidationException;
 import dev.kiln.pipelines.validation.Problem;

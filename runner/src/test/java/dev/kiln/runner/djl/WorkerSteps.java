@@ -1,7 +1,7 @@
 package dev.kiln.runner.djl;
 
-import dev.kiln.pipelines.step.StepContext;
-import dev.kiln.pipelines.step.StepFunction;
+import dev.kiln.pipelines.spi.StepContext;
+import dev.kiln.pipelines.spi.StepFunction;
 import java.nio.file.Files;
 import java.util.Map;
 

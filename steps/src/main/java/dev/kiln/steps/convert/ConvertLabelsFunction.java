@@ -1,7 +1,7 @@
 package dev.kiln.steps.convert;
 
-import dev.kiln.pipelines.step.StepContext;
-import dev.kiln.pipelines.step.StepFunction;
+import dev.kiln.pipelines.spi.StepContext;
+import dev.kiln.pipelines.spi.StepFunction;
 import dev.kiln.steps.labels.BoxPolicy;
 import dev.kiln.steps.labels.ConversionStats;
 import dev.kiln.steps.labels.ConvertOptions;

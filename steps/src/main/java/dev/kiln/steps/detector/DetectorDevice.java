@@ -2,7 +2,7 @@ package dev.kiln.steps.detector;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import dev.kiln.pipelines.step.StepContext;
+import dev.kiln.pipelines.spi.StepContext;
 
 /** Picks the device a detector step computes on and names it the way the lineage records it. */
 final class DetectorDevice {

@@ -2,7 +2,7 @@ package dev.kiln.steps.detector;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.pipelines.ParamValue;
-import dev.kiln.pipelines.step.StepContext;
+import dev.kiln.pipelines.spi.StepContext;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.kiln.steps.detector;
 
-import dev.kiln.pipelines.step.StepContext;
+import dev.kiln.pipelines.spi.StepContext;
 
 /** Parameter reading with the step definitions' defaults, so a step also runs from a bare context. */
 final class StepParams {

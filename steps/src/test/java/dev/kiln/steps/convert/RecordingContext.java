@@ -2,7 +2,7 @@ package dev.kiln.steps.convert;
 
 import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.ParameterSpec;
-import dev.kiln.pipelines.step.StepContext;
+import dev.kiln.pipelines.spi.StepContext;
 import dev.kiln.steps.ConvertLabels;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.kiln.pipelines.step;
+package dev.kiln.pipelines.spi;
 
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A library of steps and pipelines, found with {@link java.util.ServiceLoader}: list the
- * implementation in {@code META-INF/services/dev.kiln.pipelines.step.StepProvider} and the runner
+ * implementation in {@code META-INF/services/dev.kiln.pipelines.spi.StepProvider} and the runner
  * offers its steps ({@code kiln step NAME}) and pipelines ({@code kiln run --pipeline NAME})
  * without being told about them.
  */

@@ -3,4 +3,4 @@
  * contract gives a shell command (parameters, input files, an output folder, metrics), so a step
  * does not care which executor runs it.
  */
-package dev.kiln.pipelines.step;
+package dev.kiln.pipelines.spi;

@@ -1,4 +1,4 @@
-package dev.kiln.pipelines.step;
+package dev.kiln.pipelines.spi;
 
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;

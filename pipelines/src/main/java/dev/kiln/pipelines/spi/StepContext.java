@@ -1,4 +1,4 @@
-package dev.kiln.pipelines.step;
+package dev.kiln.pipelines.spi;
 
 import dev.kiln.pipelines.ParamValue;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.kiln.pipelines.dsl;
+package dev.kiln.pipelines;
 
 import dev.kiln.pipelines.InputSpec;
 import dev.kiln.pipelines.types.ArtifactType;

@@ -1,4 +1,4 @@
-package dev.kiln.pipelines.dsl;
+package dev.kiln.pipelines;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,4 +1,4 @@
-package dev.kiln.pipelines.step;
+package dev.kiln.pipelines.spi;
 
 /**
  * The body of a Java step. Implementations need a public no-argument constructor: the executor
