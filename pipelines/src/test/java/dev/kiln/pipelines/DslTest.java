@@ -1,10 +1,10 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.pipelines.dsl.PipelineBuilder;
 import static dev.kiln.pipelines.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.pipelines.dsl.PipelineBuilder;
 import dev.kiln.pipelines.validation.PipelineValidationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.kiln.pipelines;
 
-import dev.kiln.pipelines.dsl.PipelineBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.pipelines.dsl.PipelineBuilder;
 import java.io.File;
 import java.net.URI;
 import java.util.ArrayList;
@@ -22,6 +22,7 @@ class DslTypingTest {
   private static final String TEMPLATE =
       """
       import dev.kiln.pipelines.*;
+      import dev.kiln.pipelines.dsl.*;
       import static dev.kiln.pipelines.Fixtures.*;
       class Wiring {
         void wire() {
