@@ -1,45 +1,45 @@
 package dev.kiln.runner.cli;
 
-import dev.kiln.runner.bench.OrchestratorBench;
-import java.io.IOException;
+import dev.kiln.runner.cli.spi.BenchmarkCommand;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kiln bench}: measures Kiln's own overhead. Results go to docs/benchmarks.md by hand. */
-@Command(
-    name = "bench",
-    description = "Benchmarks of Kiln itself.",
-    subcommands = {BenchCommand.Orchestrator.class})
+/**
+ * {@code kiln bench}: benchmarks of Kiln itself. Each subcommand is a {@link BenchmarkCommand}
+ * found with {@link ServiceLoader} (the {@code kiln-bench} jar); results go to docs/benchmarks.md
+ * by hand.
+ */
+@Command(name = "bench", description = "Benchmarks of Kiln itself.")
 final class BenchCommand implements Runnable {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  /** Adds every benchmark on the class path to {@code bench} as a subcommand. */
+  static CommandLine withBenchmarks(CommandLine bench) {
+    List<BenchmarkCommand> found =
+        ServiceLoader.load(BenchmarkCommand.class, BenchCommand.class.getClassLoader()).stream()
+            .map(ServiceLoader.Provider::get)
+            .sorted(Comparator.comparing(BenchmarkCommand::name))
+            .toList();
+    for (BenchmarkCommand b : found) {
+      bench.addSubcommand(b.name(), b.command());
+    }
+    return bench;
+  }
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  @Command(
-      name = "orchestrator",
-      description =
-          "Overhead per node of a fan-out/fan-in pipeline of no-op steps on the embedded store;"
-              + " prints a Markdown table.")
-  static final class Orchestrator implements Callable<Integer> {
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--nodes", split = ",", defaultValue = "1000,10000",
-        description = "pipeline sizes (default ${DEFAULT-VALUE})")
-    List<Integer> nodes;
-
-    @Option(names = "--slots", defaultValue = "2", description = "parallel executions (default ${DEFAULT-VALUE})")
-    int slots;
-
-    @Override
-    public Integer call() throws IOException {
-      OrchestratorBench.run(nodes, slots, spec.commandLine().getOut());
-      return 0;
+    CommandLine cl = spec.commandLine();
+    if (cl.getSubcommands().isEmpty()) {
+      cl.getErr()
+          .println(
+              "kiln bench: no benchmarks on the class path; they are in the bench/ module:"
+                  + " build it with mvn -q package -DskipTests");
+      return;
     }
+    cl.usage(cl.getOut());
   }
 }

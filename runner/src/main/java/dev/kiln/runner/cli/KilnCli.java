@@ -41,6 +41,7 @@ public final class KilnCli implements Runnable {
   /** Runs a command line and returns the exit code; used by {@link #main} and by tests. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new KilnCli());
+    BenchCommand.withBenchmarks(cli.getSubcommands().get("bench"));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

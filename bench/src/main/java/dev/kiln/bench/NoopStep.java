@@ -1,4 +1,4 @@
-package dev.kiln.runner.bench;
+package dev.kiln.bench;
 
 import dev.kiln.pipelines.spi.StepContext;
 import dev.kiln.pipelines.spi.StepFunction;

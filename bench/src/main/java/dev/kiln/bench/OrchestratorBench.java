@@ -1,4 +1,4 @@
-package dev.kiln.runner.bench;
+package dev.kiln.bench;
 
 import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.StoreConfig;
