@@ -195,17 +195,24 @@ final class ApiRoutes {
                     ApiException.notFound(
                         "execution " + id + " (node \"" + detail.execution().nodeName()
                             + "\") has no output '" + path + "'"));
-    send(ctx, out.sha256(), fileName(path));
+    // The same path names other bytes after a retry or a resume: revalidate by the sha every time.
+    send(ctx, out.sha256(), fileName(path), false);
   }
 
   /** Stored content by sha256 (inputs from elsewhere, artifacts in a lineage graph). */
   private void artifactContent(Context ctx) throws IOException {
     String sha = ArtifactStore.shaOf(normaliseArtifactId(ctx.pathParam("sha")));
     String name = ctx.queryParam("name");
-    send(ctx, sha, name == null || name.isBlank() ? sha : fileName(name));
+    send(ctx, sha, name == null || name.isBlank() ? sha : fileName(name), true);
   }
 
-  private void send(Context ctx, String sha, String fileName) throws IOException {
+  /**
+   * Sends stored content. Only a URL that names the content itself ({@code contentAddressed}) may
+   * be cached as immutable; any other gets {@code no-cache} and an ETag of the sha, so a browser
+   * revalidates and gets 304 while the bytes are the same.
+   */
+  private void send(Context ctx, String sha, String fileName, boolean contentAddressed)
+      throws IOException {
     ArtifactStore artifacts = store.artifacts();
     if (!artifacts.contains(sha)) {
       throw ApiException.notFound(
@@ -216,6 +223,15 @@ final class ApiRoutes {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw ApiException.notFound("no stored file for " + ArtifactStore.datumIdOf(sha));
     }
+    String etag = "\"" + sha + "\"";
+    ctx.header("ETag", etag);
+    ctx.header(
+        "Cache-Control",
+        contentAddressed ? "private, max-age=31536000, immutable" : "private, no-cache");
+    if (matches(ctx.header("If-None-Match"), etag)) {
+      ctx.status(304);
+      return;
+    }
     String inline = ContentTypes.inlineType(fileName);
     boolean download = ctx.queryParam("download") != null || inline == null;
     ctx.contentType(inline == null ? "application/octet-stream" : inline);
@@ -223,8 +239,23 @@ final class ApiRoutes {
         "Content-Disposition",
         (download ? "attachment" : "inline") + "; filename=\"" + safeHeaderName(fileName) + "\"");
     ctx.header("Content-Length", Long.toString(Files.size(file)));
-    ctx.header("Cache-Control", "private, max-age=31536000, immutable");
     ctx.result(Files.newInputStream(file));
+  }
+
+  private static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.strip();
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals("*") || t.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void lineage(Context ctx) {

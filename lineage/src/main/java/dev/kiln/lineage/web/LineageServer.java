@@ -8,6 +8,7 @@ import dev.kiln.lineage.artifact.ArtifactStoreException;
 import dev.kiln.lineage.model.JsonSupport;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,6 +44,9 @@ public final class LineageServer implements AutoCloseable {
           + " img-src 'self' data: blob:; connect-src 'self'; object-src 'none';"
           + " base-uri 'none'; frame-ancestors 'none'";
 
+  /** The largest request body a route may read (webhook payloads are far smaller). */
+  static final long MAX_REQUEST_BYTES = 1_000_000L;
+
   private final Javalin app;
   private final WebConfig config;
 
@@ -71,13 +75,27 @@ public final class LineageServer implements AutoCloseable {
               c.showJavalinBanner = false;
               c.staticFiles.add(STATIC_DIR, Location.CLASSPATH);
               c.staticFiles.enableWebjars();
+              c.http.maxRequestSize = MAX_REQUEST_BYTES;
+              c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              c.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
             });
+    HostCheck hosts = new HostCheck(config);
     app.before(
         ctx -> {
           ctx.header("X-Content-Type-Options", "nosniff");
           ctx.header("Referrer-Policy", "no-referrer");
           ctx.header("Content-Security-Policy", CSP);
           ctx.attribute(WebConfig.class.getName(), config);
+          String host = ctx.header("Host");
+          if (!hosts.accepts(host)) {
+            String shown = host == null ? "" : host.length() > 100 ? host.substring(0, 100) + "..." : host;
+            throw new ApiException(
+                421,
+                "this viewer does not answer for host '"
+                    + shown
+                    + "'; open it as localhost or its bound address, or start kiln serve with"
+                    + " --allowed-host NAME");
+          }
         });
     installErrorHandlers(app);
     new ApiRoutes(store).addTo(app);
@@ -154,6 +172,18 @@ public final class LineageServer implements AutoCloseable {
 
   private static void installErrorHandlers(Javalin app) {
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+    // Javalin's own refusals (413 for a body over the limit, 400 from its validators) in our shape.
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            error(
+                ctx,
+                e.getStatus(),
+                e.getStatus() == 413
+                    ? "request body too large: the limit is "
+                        + MAX_REQUEST_BYTES
+                        + " bytes"
+                    : e.getMessage()));
     app.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
     app.exception(IllegalTransitionException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
     app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));

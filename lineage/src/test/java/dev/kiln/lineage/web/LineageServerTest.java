@@ -408,7 +408,154 @@ class LineageServerTest {
     assertThat(new WebConfig("127.0.0.1", 1, "x").toString()).doesNotContain("x]").contains("token=set");
   }
 
+
+  // ---------------------------------------------------------------- hosts, caching, errors
+
+  @Test
+  void onlyTheViewersOwnHostNamesAreAnswered() throws Exception {
+    RawResponse evil = raw("GET /api/runs HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+    assertThat(evil.status).as(evil.head).isEqualTo(421);
+    assertThat(evil.header("content-type")).startsWith("application/json");
+    JsonNode body = JSON.readTree(evil.body);
+    assertThat(body.get("status").asInt()).isEqualTo(421);
+    assertThat(body.get("error").asText())
+        .isEqualTo("this viewer does not answer for host 'evil.example'; open it as localhost or its"
+            + " bound address, or start kiln serve with --allowed-host NAME");
+    assertThat(evil.body).doesNotContain("alpha");
+    int port = server.port();
+    for (String attack : List.of("evil.example:" + port, "127.0.0.1.evil.example", "localhost.evil.example:" + port)) {
+      assertThat(raw("GET / HTTP/1.1\r\nHost: " + attack + "\r\nConnection: close\r\n\r\n").status)
+          .as(attack).isEqualTo(421);
+    }
+    for (String ok : List.of("localhost:" + port, "localhost", "LOCALHOST.", "127.0.0.1:" + port, "[::1]:" + port)) {
+      RawResponse r = raw("GET /api/runs HTTP/1.1\r\nHost: " + ok + "\r\nConnection: close\r\n\r\n");
+      assertThat(r.status).as(ok + " -> " + r.body).isEqualTo(200);
+      assertThat(r.body).contains("alpha");
+    }
+    assertThat(raw("GET /app.css HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n").status)
+        .isEqualTo(200);
+    assertThat(raw("GET /app.css HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").status)
+        .isEqualTo(421);
+  }
+
+  @Test
+  void allowedHostsAddNames() throws Exception {
+    WebConfig config = new WebConfig("127.0.0.1", 0, null, List.of("kiln.example.org"));
+    try (LineageServer named = LineageServer.start(store, config)) {
+      assertThat(raw(named, "GET /api/runs HTTP/1.1\r\nHost: kiln.example.org:8443\r\nConnection: close\r\n\r\n").status)
+          .isEqualTo(200);
+      assertThat(raw(named, "GET /api/runs HTTP/1.1\r\nHost: Kiln.Example.Org\r\nConnection: close\r\n\r\n").status)
+          .isEqualTo(200);
+      assertThat(raw(named, "GET /api/runs HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n").status)
+          .isEqualTo(421);
+    }
+    assertThatThrownBy(() -> new WebConfig("127.0.0.1", 0, null, List.of("http://x/")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("an allowed host is a bare name or address such as kiln.example.org, got 'http://x/'");
+  }
+
+  @Test
+  void onlyContentAddressedDownloadsAreImmutable() throws Exception {
+    String path = "/api/executions/" + alpha.train.id() + "/outputs/model.bin";
+    HttpResponse<byte[]> byPath = getBytes(path);
+    assertThat(byPath.statusCode()).isEqualTo(200);
+    assertThat(byPath.headers().firstValue("Cache-Control")).contains("private, no-cache");
+    String etag = byPath.headers().firstValue("ETag").orElseThrow();
+    assertThat(etag).matches("\"[0-9a-f]{64}\"");
+    HttpResponse<byte[]> again =
+        http.send(
+            HttpRequest.newBuilder(uri(path)).header("If-None-Match", etag).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    HttpResponse<byte[]> other =
+        http.send(
+            HttpRequest.newBuilder(uri(path)).header("If-None-Match", "\"" + "0".repeat(64) + "\"").GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(other.statusCode()).isEqualTo(200);
+    assertThat(new String(other.body(), StandardCharsets.UTF_8)).isEqualTo("weights alpha0.1");
+
+    HttpResponse<byte[]> bySha = getBytes("/api/artifacts/" + alpha.data.sha256() + "/content?name=data.csv");
+    assertThat(bySha.headers().firstValue("Cache-Control")).contains("private, max-age=31536000, immutable");
+    assertThat(bySha.headers().firstValue("ETag")).contains("\"" + alpha.data.sha256() + "\"");
+  }
+
+  @Test
+  void aBodyTooLargeIsAJson413() throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/hooks/test"))
+                .header(LineageServer.TOKEN_HEADER, TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(2_000_000)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("application/json");
+    assertError(r, 413, "request body too large: the limit is 1000000 bytes");
+  }
+
+  @Test
+  void requestsJettyCannotParseAreJson400() throws Exception {
+    int port = server.port();
+    for (String bad :
+        List.of(
+            "GET /api/runs HTTP/1.1\r\nConnection: close\r\n\r\n",
+            "GET /api/runs HTTP/1.1\r\nHost: localhost:" + port + "\r\nNo colon here\r\nConnection: close\r\n\r\n",
+            "GET /api/runs%zz HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n")) {
+      RawResponse r = raw(bad);
+      assertThat(r.status).as(bad + " -> " + r.head + r.body).isEqualTo(400);
+      assertThat(r.header("content-type")).as(bad).startsWith("application/json");
+      JsonNode body = JSON.readTree(r.body);
+      assertThat(body.get("status").asInt()).isEqualTo(400);
+      assertThat(body.get("error").asText()).isNotBlank();
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** A response read from a plain socket: java.net.http will not send a Host header of our choice. */
+  private record RawResponse(int status, String head, String body) {
+    String header(String name) {
+      for (String line : head.split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
+          return line.substring(colon + 1).strip();
+        }
+      }
+      return "";
+    }
+  }
+
+  private RawResponse raw(String request) throws IOException {
+    return raw(server, request);
+  }
+
+  private static RawResponse raw(LineageServer target, String request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", target.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int split = all.indexOf("\r\n\r\n");
+      String head = split < 0 ? all : all.substring(0, split);
+      String body = split < 0 ? "" : all.substring(split + 4);
+      RawResponse r = new RawResponse(Integer.parseInt(head.split(" ")[1]), head, body);
+      if (r.header("transfer-encoding").equalsIgnoreCase("chunked")) {
+        StringBuilder out = new StringBuilder();
+        String rest = body;
+        while (true) {
+          int eol = rest.indexOf("\r\n");
+          int size = Integer.parseInt(rest.substring(0, eol).strip(), 16);
+          if (size == 0) {
+            break;
+          }
+          out.append(rest, eol + 2, eol + 2 + size);
+          rest = rest.substring(eol + 2 + size + 2);
+        }
+        r = new RawResponse(r.status, head, out.toString());
+      }
+      return r;
+    }
+  }
 
   private static String name(JsonNode n) {
     return n.get("kind").asText().equals("execution") ? n.get("nodeName").asText() : n.get("name").asText();

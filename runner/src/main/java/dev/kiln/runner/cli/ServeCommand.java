@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kiln serve [--port 8080] [--bind 127.0.0.1] [--token T] [--watch PIPELINE=REPO[#BRANCH]]}:
+ * {@code kiln serve [--port 8080] [--bind 127.0.0.1] [--token T] [--allowed-host NAME]...
+ * [--watch PIPELINE=REPO[#BRANCH]]}:
  * the viewer and REST API, the Git webhook, and optionally Git watchers.
  */
 @Command(
@@ -52,6 +53,15 @@ final class ServeCommand implements Callable<Integer> {
   String token;
 
   @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      description =
+          "also answer requests whose Host header is NAME (a reverse proxy's or this machine's"
+              + " name or address), besides localhost, 127.0.0.1, [::1] and the --bind address;"
+              + " others get 421, which stops DNS-rebinding pages; repeatable")
+  List<String> allowedHosts;
+
+  @Option(
       names = "--watch",
       paramLabel = "PIPELINE=REPO[#BRANCH]",
       description =
@@ -74,7 +84,12 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserException("--port must be 0..65535, got " + port);
     }
     String t = token != null ? token : System.getenv("KILN_TOKEN");
-    WebConfig config = new WebConfig(bind, port, t);
+    WebConfig config;
+    try {
+      config = new WebConfig(bind, port, t, allowedHosts == null ? List.of() : allowedHosts);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--allowed-host: " + e.getMessage());
+    }
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     Consumer<String> log =
@@ -126,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
       if (!WebConfig.DEFAULT_BIND.equals(bind) && !"localhost".equals(bind)) {
         out.println(
             "warning: listening on " + bind + ": anyone who can reach it can read every log and"
-                + " artifact of this Kiln home");
+                + " artifact of this Kiln home; browsers that open it by another name than "
+                + bind + " need --allowed-host NAME");
       }
       out.println(t == null ? "read-only: no --token given" : "state changes need the token");
       out.println(

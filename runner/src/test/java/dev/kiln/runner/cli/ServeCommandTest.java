@@ -33,17 +33,34 @@ class ServeCommandTest {
   }
 
   @Test
+  void aBadAllowedHostIsOneLineAndExitCode2() {
+    StringWriter err = new StringWriter();
+    int code =
+        KilnCli.execute(
+            new String[] {"serve", "--allowed-host", "kiln.example.org", "--allowed-host", "http://x/"},
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "kiln: --allowed-host: an allowed host is a bare name or address such as"
+                + " kiln.example.org, got 'http://x/'");
+  }
+
+  @Test
   void theHelpNamesTheDefaults() {
     StringWriter out = new StringWriter();
     int code =
         KilnCli.execute(
             new String[] {"serve", "--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()));
     assertThat(code).isZero();
-    assertThat(out.toString())
+    // Whitespace folded: picocli re-wraps the descriptions when an option is added.
+    assertThat(out.toString().replaceAll("\\s+", " "))
         .contains("--port=<port>")
         .contains("(default 8080)")
         .contains("(default 127.0.0.1: this machine")
         .contains("--token=<token>")
-        .contains("X-Kiln-Token");
+        .contains("X-Kiln-Token")
+        .contains("--allowed-host=NAME");
   }
 }
