@@ -6,6 +6,7 @@ import dev.kiln.steps.labels.BoxPolicy;
 import dev.kiln.steps.labels.ConversionStats;
 import dev.kiln.steps.labels.ConvertOptions;
 import dev.kiln.steps.labels.LabelFormat;
+import dev.kiln.steps.labels.LabelFormatException;
 import dev.kiln.steps.labels.Splitter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +62,39 @@ public final class ConvertLabelsFunction implements StepFunction {
       }
     }
     context.logMetrics(metrics(stats));
+    for (Map.Entry<String, Long> e : stats.examplesPerSplit().entrySet()) {
+      if (e.getValue() == 0 && stats.examplesWritten() > 0) {
+        context.log("convert-labels: warning: split \"" + e.getKey() + "\" is empty");
+      }
+    }
+    requireRecords(stats);
+  }
+
+  /**
+   * A conversion that wrote no record at all is a failure, not an empty success: the error names
+   * the input and says why the images were rejected. The outputs ({@code rejected.jsonl}) stay.
+   */
+  static void requireRecords(ConversionStats stats) {
+    if (stats.examplesWritten() > 0) {
+      return;
+    }
+    String why =
+        stats.imagesRead() == 0
+            ? "no image was found"
+            : "none of the "
+                + stats.imagesRead()
+                + " images read could be converted";
+    String reasons =
+        stats.rejectionsByReason().isEmpty()
+            ? ""
+            : " (rejected: "
+                + stats.rejectionsByReason().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + "; each one is in outputs/rejected.jsonl with its file and reason)";
+    throw new LabelFormatException(
+        "input \"labels\"", 0, 0, "", why + ": the dataset gives no training data" + reasons);
   }
 
   /**

@@ -243,6 +243,36 @@ class BeamConverterTest {
   }
 
   @Test
+  void aDatasetThatGivesNoRecordIsALocatedErrorNotAnEmptySuccess() throws Exception {
+    RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
+    Path labels = Files.createDirectories(ctx.inputDir("labels"));
+    Files.writeString(
+        labels.resolve("_annotations.coco.json"),
+        """
+        {"categories": [{"id": 1, "name": "cat"}],
+         "images": [{"id": 1, "file_name": "missing.jpg", "width": 4, "height": 3},
+                    {"id": 2, "file_name": "../outside.jpg", "width": 4, "height": 3}],
+         "annotations": []}
+        """);
+
+    assertThatThrownBy(() -> new ConvertLabelsFunction().run(ctx))
+        .isInstanceOf(dev.kiln.steps.labels.LabelFormatException.class)
+        .hasMessage(
+            "input \"labels\": none of the 1 images read could be converted: the dataset gives no"
+                + " training data (rejected: image-missing 1, outside-input 1; each one is in"
+                + " outputs/rejected.jsonl with its file and reason)");
+    assertThat(ctx.metrics.get(0).get("records_written")).isEqualTo(0L);
+    assertThat(Files.readAllLines(ctx.outputDir().resolve("rejected.jsonl"))).hasSize(2);
+
+    Files.writeString(
+        labels.resolve("_annotations.coco.json"),
+        "{\"categories\": [], \"images\": [], \"annotations\": []}");
+    assertThatThrownBy(() -> new ConvertLabelsFunction().run(ctx))
+        .hasMessage(
+            "input \"labels\": no image was found: the dataset gives no training data");
+  }
+
+  @Test
   void imagesGivenAsASeparateInputAreFound() throws Exception {
     RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
     Path gen = dir.resolve("gen");
