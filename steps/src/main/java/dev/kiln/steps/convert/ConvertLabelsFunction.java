@@ -39,6 +39,7 @@ public final class ConvertLabelsFunction implements StepFunction {
     ConvertOptions.Builder b =
         ConvertOptions.builder()
             .setInput(input)
+            .optInputRoots(List.of(labels, context.inputDir("images")))
             .setOutputDir(context.outputDir())
             .optSplitter(splitter(context))
             .optShards(context.intParameter("shards"))

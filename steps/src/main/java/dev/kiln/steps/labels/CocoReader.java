@@ -30,7 +30,7 @@ public final class CocoReader implements LabelReader {
   public static final String DEFAULT_FILE = "_annotations.coco.json";
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files = Files.isDirectory(input) ? findFiles(input) : List.of(input);
     if (files.isEmpty()) {
@@ -46,7 +46,17 @@ public final class CocoReader implements LabelReader {
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
     for (Path f : files) {
-      ReadResult r = parse(f, root);
+      ReadResult r;
+      try {
+        r = parse(f, root, scope);
+      } catch (LabelFormatException e) {
+        // A file that does not parse, or whose categories or images are malformed, is rejected
+        // as a whole; the other files still convert.
+        rejections.add(
+            new Rejection(
+                Sources.relative(root, f), RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
+        continue;
+      }
       classes.addAll(r.declaredClasses());
       images.addAll(r.images());
       rejections.addAll(r.rejections());
@@ -71,11 +81,17 @@ public final class CocoReader implements LabelReader {
 
   /**
    * Parses one COCO file. Images are looked up next to the file, in its {@code images/} folder, or
-   * under {@code root}.
+   * under {@code root}. A malformed annotation is rejected with its location and the rest go on.
    *
-   * @throws LabelFormatException located at the offending value
+   * @throws LabelFormatException located at the offending value, when the file does not parse or
+   *     its categories or images are malformed
    */
   public static ReadResult parse(Path file, Path root) throws IOException {
+    return parse(file, root, InputScope.of(root));
+  }
+
+  /** As {@link #parse(Path, Path)}, opening images only inside {@code scope}. */
+  public static ReadResult parse(Path file, Path root, InputScope scope) throws IOException {
     String display = Sources.relative(root, file);
     LocatedJson json = LocatedJson.parse(file, display);
     JsonNode top = json.object(json.root(), null, "");
@@ -126,7 +142,7 @@ public final class CocoReader implements LabelReader {
       if (byId.containsKey(id)) {
         throw json.error(idNode, im, path + ".id", "duplicate image id " + id);
       }
-      byId.put(id, new ImageEntry(fileName, w, h, new ArrayList<>()));
+      byId.put(id, new ImageEntry(path, fileName, w, h, new ArrayList<>()));
     }
 
     // annotations
@@ -135,20 +151,29 @@ public final class CocoReader implements LabelReader {
     ArrayNode anns = json.arrayField(top, "annotations", "");
     for (int i = 0; i < anns.size(); i++) {
       String path = "annotations[" + i + "]";
-      JsonNode a = json.object(anns.get(i), anns, path);
-      JsonNode imageId = json.field(a, "image_id", path);
-      long cat = json.integerField(a, "category_id", path);
-      JsonNode bbox = json.field(a, "bbox", path);
-      if (!bbox.isArray() || bbox.size() != 4) {
-        throw json.error(
-            bbox,
-            a,
-            path + ".bbox",
-            "expected [x, y, width, height] (4 numbers), got " + LocatedJson.describe(bbox));
-      }
+      JsonNode a;
+      JsonNode imageId;
+      long cat;
       double[] v = new double[4];
-      for (int k = 0; k < 4; k++) {
-        v[k] = json.number(bbox.get(k), bbox, path + ".bbox[" + k + "]");
+      try {
+        a = json.object(anns.get(i), anns, path);
+        imageId = json.field(a, "image_id", path);
+        cat = json.integerField(a, "category_id", path);
+        JsonNode bbox = json.field(a, "bbox", path);
+        if (!bbox.isArray() || bbox.size() != 4) {
+          throw json.error(
+              bbox,
+              a,
+              path + ".bbox",
+              "expected [x, y, width, height] (4 numbers), got " + LocatedJson.describe(bbox));
+        }
+        for (int k = 0; k < 4; k++) {
+          v[k] = json.number(bbox.get(k), bbox, path + ".bbox[" + k + "]");
+        }
+      } catch (LabelFormatException e) {
+        rejections.add(
+            new Rejection(display + "#" + path, RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
+        continue;
       }
       ImageEntry target = byId.get(imageId.asText());
       if (target == null) {
@@ -187,6 +212,9 @@ public final class CocoReader implements LabelReader {
                   dir.resolve("images").resolve(e.fileName),
                   root.resolve(e.fileName)));
       String sourceId = Sources.relative(root, image);
+      if (!Sources.insideOrReject(image, e.fileName, scope, display + "#" + e.path, rejections)) {
+        continue;
+      }
       int w = e.width;
       int h = e.height;
       if (w == 0 || h == 0) {
@@ -202,5 +230,6 @@ public final class CocoReader implements LabelReader {
     return new ReadResult(declared, out, rejections);
   }
 
-  private record ImageEntry(String fileName, int width, int height, List<BoxAnnotation> boxes) {}
+  private record ImageEntry(
+      String path, String fileName, int width, int height, List<BoxAnnotation> boxes) {}
 }

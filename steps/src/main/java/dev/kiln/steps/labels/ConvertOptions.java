@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import dev.kiln.steps.tfrecord.ShardedTfRecordWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param assignment how records pick a shard (default by key hash, order-independent)
  * @param classes a fixed class list, or empty to take the source's (see {@link ClassList#build})
  * @param progressEvery log a progress line every this many images
+ * @param inputRoots further folders images may be read from besides the input's own (e.g. the
+ *     step's input folders when the input is a tree of links to them); nothing outside is opened
  */
 public record ConvertOptions(
     Path input,
@@ -32,7 +35,8 @@ public record ConvertOptions(
     int shards,
     ShardedTfRecordWriter.Assignment assignment,
     Optional<ClassList> classes,
-    int progressEvery) {
+    int progressEvery,
+    List<Path> inputRoots) {
 
   /** The default split: the source's own tags, otherwise 80% train / 20% test with seed 42. */
   public static final Splitter DEFAULT_SPLITTER = new Splitter.ByTag(new Splitter.ByRatio(0.8, 42));
@@ -45,8 +49,14 @@ public record ConvertOptions(
     Objects.requireNonNull(boxPolicy, "boxPolicy");
     Objects.requireNonNull(assignment, "assignment");
     Objects.requireNonNull(classes, "classes");
+    inputRoots = List.copyOf(inputRoots);
     checkArgument(shards >= 1, "shards must be at least 1, got %s", shards);
     checkArgument(progressEvery >= 1, "progressEvery must be at least 1, got %s", progressEvery);
+  }
+
+  /** The folders readers may open files in: the input's folder and {@link #inputRoots}. */
+  public InputScope scope() {
+    return InputScope.of(input, inputRoots);
   }
 
   public static Builder builder() {
@@ -64,6 +74,7 @@ public record ConvertOptions(
     private ShardedTfRecordWriter.Assignment assignment = ShardedTfRecordWriter.Assignment.KEY_HASH;
     private ClassList classes;
     private int progressEvery = 1000;
+    private List<Path> inputRoots = List.of();
 
     private Builder() {}
 
@@ -112,6 +123,11 @@ public record ConvertOptions(
       return this;
     }
 
+    public Builder optInputRoots(List<Path> inputRoots) {
+      this.inputRoots = List.copyOf(inputRoots);
+      return this;
+    }
+
     public ConvertOptions build() {
       checkState(input != null, "setInput(..) is required");
       checkState(outputDir != null, "setOutputDir(..) is required");
@@ -124,7 +140,8 @@ public record ConvertOptions(
           shards,
           assignment,
           Optional.ofNullable(classes),
-          progressEvery);
+          progressEvery,
+          inputRoots);
     }
   }
 }

@@ -30,7 +30,7 @@ public final class CsvReader implements LabelReader {
       Set.of("path", "image", "file", "filename", "image_path", "set", "split");
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files =
         Files.isDirectory(input)
@@ -57,7 +57,7 @@ public final class CsvReader implements LabelReader {
             Path image = Sources.firstExisting(Sources.candidatesForUri(base, row.path()));
             Entry e =
                 byPath.computeIfAbsent(
-                    image.toAbsolutePath().normalize().toString(), k -> new Entry(image));
+                    image.toAbsolutePath().normalize().toString(), k -> new Entry(image, row.path()));
             if (row.split() != null) {
               e.split = row.split();
             }
@@ -77,6 +77,9 @@ public final class CsvReader implements LabelReader {
     List<LabeledImage> images = new ArrayList<>();
     for (Entry e : byPath.values()) {
       String sourceId = Sources.relative(root, e.image);
+      if (!Sources.insideOrReject(e.image, e.ref, scope, sourceId, rejections)) {
+        continue;
+      }
       ImageInfo info = Sources.headerOrReject(e.image, sourceId, rejections);
       if (info == null) {
         continue;
@@ -108,12 +111,14 @@ public final class CsvReader implements LabelReader {
 
   private static final class Entry {
     final Path image;
+    final String ref;
     String label;
     String split;
     final List<Row> normalizedBoxes = new ArrayList<>();
 
-    Entry(Path image) {
+    Entry(Path image, String ref) {
       this.image = image;
+      this.ref = ref;
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 public final class ImageFolderReader implements LabelReader {
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
     List<Path> top = subfolders(input);
@@ -25,6 +25,9 @@ public final class ImageFolderReader implements LabelReader {
     for (Path image : Sources.files(input, 3, Sources::isImage)) {
       Path rel = input.toAbsolutePath().normalize().relativize(image.toAbsolutePath().normalize());
       String sourceId = Sources.relative(input, image);
+      if (!Sources.insideOrReject(image, sourceId, scope, sourceId, rejections)) {
+        continue;
+      }
       int depth = rel.getNameCount();
       String label;
       String split = null;

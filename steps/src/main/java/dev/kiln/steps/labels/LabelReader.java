@@ -24,5 +24,17 @@ public sealed interface LabelReader
    * @param input a folder, or for single-file formats the annotation file itself
    * @throws LabelFormatException when a dataset-wide annotation file is malformed
    */
-  ReadResult read(Path input) throws IOException;
+  default ReadResult read(Path input) throws IOException {
+    return read(input, InputScope.of(input));
+  }
+
+  /**
+   * Reads a dataset, opening only files inside {@code scope}; an image referenced from elsewhere is
+   * rejected as {@link RejectReason#OUTSIDE_INPUT}.
+   *
+   * @param input a folder, or for single-file formats the annotation file itself
+   * @param scope the folders files may be read from; should contain {@code input}'s folder
+   * @throws LabelFormatException when a dataset-wide annotation file is malformed
+   */
+  ReadResult read(Path input, InputScope scope) throws IOException;
 }

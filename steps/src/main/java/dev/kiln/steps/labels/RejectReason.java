@@ -10,6 +10,11 @@ public enum RejectReason {
   MALFORMED_ANNOTATION,
   /** An annotation points at an image id that the file does not define. */
   ORPHAN_ANNOTATION,
+  /**
+   * The referenced image lies outside the input folders (an absolute path, {@code ../}, or a link
+   * pointing out); it is not opened.
+   */
+  OUTSIDE_INPUT,
   /** The image file does not exist. */
   IMAGE_MISSING,
   /** The image file cannot be read or its header is not a known image format. */

@@ -27,7 +27,7 @@ public final class SageMakerJsonReader implements LabelReader {
   }
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files =
         Files.isDirectory(input)
@@ -38,7 +38,7 @@ public final class SageMakerJsonReader implements LabelReader {
     List<Rejection> rejections = new ArrayList<>();
     for (Path f : files) {
       try {
-        Parsed p = parse(f, root, rejections);
+        Parsed p = parse(f, root, scope, rejections);
         if (p != null) {
           images.add(p.image());
           p.categories().forEach(categories::putIfAbsent);
@@ -60,6 +60,12 @@ public final class SageMakerJsonReader implements LabelReader {
    * @throws LabelFormatException located at the offending value
    */
   public static Parsed parse(Path file, Path root, List<Rejection> rejections) throws IOException {
+    return parse(file, root, InputScope.of(root), rejections);
+  }
+
+  /** As {@link #parse(Path, Path, List)}, opening images only inside {@code scope}. */
+  public static Parsed parse(Path file, Path root, InputScope scope, List<Rejection> rejections)
+      throws IOException {
     String display = Sources.relative(root, file);
     LocatedJson json = LocatedJson.parse(file, display);
     JsonNode top = json.object(json.root(), null, "");
@@ -123,6 +129,9 @@ public final class SageMakerJsonReader implements LabelReader {
     candidates.addAll(Sources.candidatesForUri(jsonDir, ref));
     Path image = Sources.firstExisting(candidates);
     String sourceId = Sources.relative(root, image);
+    if (!Sources.insideOrReject(image, ref, scope, display, rejections)) {
+      return null;
+    }
     if (width == 0 || height == 0) {
       ImageInfo info = Sources.headerOrReject(image, sourceId, rejections);
       if (info == null) {

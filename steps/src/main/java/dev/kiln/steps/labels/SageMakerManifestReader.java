@@ -31,7 +31,7 @@ public final class SageMakerManifestReader implements LabelReader {
   }
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files =
         Files.isDirectory(input)
@@ -56,7 +56,7 @@ public final class SageMakerManifestReader implements LabelReader {
             continue;
           }
           try {
-            Parsed p = parseLine(line, lineNo, f, root, tag, rejections);
+            Parsed p = parseLine(line, lineNo, f, root, scope, tag, rejections);
             if (p != null) {
               images.add(p.image());
               p.classMap().forEach(classes::putIfAbsent);
@@ -84,6 +84,7 @@ public final class SageMakerManifestReader implements LabelReader {
       int lineNo,
       Path manifest,
       Path root,
+      InputScope scope,
       String splitTag,
       List<Rejection> rejections)
       throws IOException {
@@ -172,6 +173,9 @@ public final class SageMakerManifestReader implements LabelReader {
     Path image =
         Sources.firstExisting(Sources.candidatesForUri(manifest.toAbsolutePath().getParent(), ref));
     String sourceId = Sources.relative(root, image);
+    if (!Sources.insideOrReject(image, ref, scope, display + ":" + lineNo, rejections)) {
+      return null;
+    }
     if (width == 0 || height == 0) {
       ImageInfo info = Sources.headerOrReject(image, sourceId, rejections);
       if (info == null) {

@@ -129,6 +129,24 @@ final class Sources {
   }
 
   /**
+   * Whether {@code image} may be opened; if not, adds an {@link RejectReason#OUTSIDE_INPUT}
+   * rejection naming the reference as written and where it leads.
+   */
+  static boolean insideOrReject(
+      Path image, String ref, InputScope scope, String where, List<Rejection> rejections) {
+    String why = scope.outside(image);
+    if (why == null) {
+      return true;
+    }
+    rejections.add(
+        new Rejection(
+            where,
+            RejectReason.OUTSIDE_INPUT,
+            "image \"" + ref + "\" " + why + "; it was not read"));
+    return false;
+  }
+
+  /**
    * Reads the image header for a size; on failure adds a rejection and returns null. Used by
    * formats whose annotations carry no size (YOLO, folders, CSV) or carry none for this image.
    */

@@ -37,7 +37,7 @@ public final class VocReader implements LabelReader {
   }
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = Files.isDirectory(input) ? input : input.toAbsolutePath().getParent();
     List<Path> files =
         Files.isDirectory(input)
@@ -48,7 +48,7 @@ public final class VocReader implements LabelReader {
     List<Rejection> rejections = new ArrayList<>();
     for (Path f : files) {
       try {
-        LabeledImage img = parse(f, root, setTags, rejections);
+        LabeledImage img = parse(f, root, scope, setTags, rejections);
         if (img != null) {
           images.add(img);
         }
@@ -88,6 +88,17 @@ public final class VocReader implements LabelReader {
    */
   public static LabeledImage parse(
       Path file, Path root, Map<String, String> setTags, List<Rejection> rejections)
+      throws IOException {
+    return parse(file, root, InputScope.of(root), setTags, rejections);
+  }
+
+  /** As {@link #parse(Path, Path, Map, List)}, opening images only inside {@code scope}. */
+  public static LabeledImage parse(
+      Path file,
+      Path root,
+      InputScope scope,
+      Map<String, String> setTags,
+      List<Rejection> rejections)
       throws IOException {
     String display = Sources.relative(root, file);
     Element doc = parseXml(file, display);
@@ -131,6 +142,9 @@ public final class VocReader implements LabelReader {
     candidates.add(root.resolve(filename));
     Path image = Sources.firstExisting(candidates);
     String sourceId = Sources.relative(root, image);
+    if (!Sources.insideOrReject(image, filename, scope, display, rejections)) {
+      return null;
+    }
     if (width == 0 || height == 0) {
       ImageInfo info = Sources.headerOrReject(image, sourceId, rejections);
       if (info == null) {

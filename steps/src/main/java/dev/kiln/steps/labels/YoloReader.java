@@ -20,7 +20,7 @@ public final class YoloReader implements LabelReader {
   static final List<String> CLASS_FILES = List.of("classes.txt", "obj.names");
 
   @Override
-  public ReadResult read(Path input) throws IOException {
+  public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = input;
     Path classFile = findClassFile(root);
     List<String> classes = readClassNames(classFile, Sources.relative(root, classFile));
@@ -32,6 +32,14 @@ public final class YoloReader implements LabelReader {
       Path labels = labelFileFor(image);
       if (labels != null) {
         usedLabels.add(labels.toAbsolutePath().normalize());
+      }
+      if (!Sources.insideOrReject(image, sourceId, scope, sourceId, rejections)) {
+        continue;
+      }
+      if (labels != null
+          && !Sources.insideOrReject(
+              labels, Sources.relative(root, labels), scope, sourceId, rejections)) {
+        continue;
       }
       ImageInfo info = Sources.headerOrReject(image, sourceId, rejections);
       if (info == null) {

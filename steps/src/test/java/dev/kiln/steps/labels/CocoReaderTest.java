@@ -82,7 +82,7 @@ class CocoReaderTest {
   }
 
   @Test
-  void aBadBboxIsReportedWithFileLineColumnAndPath() throws IOException {
+  void aBadBboxRejectsThatAnnotationWithFileLineColumnAndPathAndTheRestGoOn() throws IOException {
     TestImages.text(
         dir.resolve("_annotations.coco.json"),
         """
@@ -90,15 +90,56 @@ class CocoReaderTest {
           "categories": [{"id": 1, "name": "cat"}],
           "images": [{"id": 1, "file_name": "a.jpg", "width": 40, "height": 30}],
           "annotations": [
-            {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3]}
+            {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3]},
+            {"id": 2, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
+            {"id": 3, "image_id": 1, "category_id": 1}
           ]
         }
         """);
-    assertThatThrownBy(() -> new CocoReader().read(dir))
-        .isInstanceOf(LabelFormatException.class)
-        .hasMessage(
-            "_annotations.coco.json:5:56: annotations[0].bbox: expected [x, y, width, height] (4"
-                + " numbers), got an array of 3");
+    ReadResult r = new CocoReader().read(dir);
+
+    assertThat(r.images()).hasSize(1);
+    assertThat(r.images().get(0).boxes()).containsExactly(new BoxAnnotation("cat", 1, 2, 4, 6));
+    assertThat(r.rejections())
+        .containsExactly(
+            new Rejection(
+                "_annotations.coco.json#annotations[0]",
+                RejectReason.MALFORMED_ANNOTATION,
+                "_annotations.coco.json:5:56: annotations[0].bbox: expected [x, y, width, height]"
+                    + " (4 numbers), got an array of 3"),
+            new Rejection(
+                "_annotations.coco.json#annotations[2]",
+                RejectReason.MALFORMED_ANNOTATION,
+                "_annotations.coco.json:7:5: annotations[2]: missing required field \"bbox\""));
+  }
+
+  @Test
+  void aCocoFileThatDoesNotParseIsRejectedWithItsLocationAndTheOtherFilesGoOn()
+      throws IOException {
+    TestImages.text(
+        dir.resolve("train/_annotations.coco.json"),
+        """
+        {
+          "categories": [{"id": 1, "name": "cat"}],
+          "images": [{"id": 1, "file_name": "a.jpg", "width": 40, "height": 30}],
+          "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]}]
+        }
+        """);
+    TestImages.text(
+        dir.resolve("valid/_annotations.coco.json"),
+        """
+        {
+          "categories": [{"id": 1, "name": "cat"}],
+          "images": [{"id": 1, "file_name": "b.jpg", "wid""");
+    ReadResult r = new CocoReader().read(dir);
+
+    assertThat(r.images()).extracting(LabeledImage::sourceId).containsExactly("train/a.jpg");
+    assertThat(r.declaredClasses()).containsExactly("cat");
+    assertThat(r.rejections()).hasSize(1);
+    Rejection bad = r.rejections().get(0);
+    assertThat(bad.source()).isEqualTo("valid/_annotations.coco.json");
+    assertThat(bad.reason()).isEqualTo(RejectReason.MALFORMED_ANNOTATION);
+    assertThat(bad.detail()).startsWith("valid/_annotations.coco.json:3:").contains("invalid JSON");
   }
 
   @Test
@@ -112,7 +153,7 @@ class CocoReaderTest {
           "annotations": []
         }
         """);
-    assertThatThrownBy(() -> new CocoReader().read(dir))
+    assertThatThrownBy(() -> CocoReader.parse(dir.resolve("_annotations.coco.json"), dir))
         .hasMessage(
             "_annotations.coco.json:3:55: images[0].width: expected an integer, got the string"
                 + " \"forty\"");
@@ -126,7 +167,7 @@ class CocoReaderTest {
           "annotations": []
         }
         """);
-    assertThatThrownBy(() -> new CocoReader().read(dir))
+    assertThatThrownBy(() -> CocoReader.parse(dir.resolve("_annotations.coco.json"), dir))
         .hasMessage("_annotations.coco.json:3:14: images[0]: missing required field \"file_name\"");
   }
 
@@ -140,7 +181,7 @@ class CocoReaderTest {
           "images": [{"id": 1 "file_name": "a.jpg"}]
         }
         """);
-    assertThatThrownBy(() -> new CocoReader().read(dir))
+    assertThatThrownBy(() -> CocoReader.parse(dir.resolve("_annotations.coco.json"), dir))
         .isInstanceOf(LabelFormatException.class)
         .hasMessageStartingWith(
             "_annotations.coco.json:3:23: invalid JSON: Unexpected character ('\"'");

@@ -55,7 +55,7 @@ class InvalidFixturesTest {
     List<Rejection> rejections = new ArrayList<>();
     try {
       if (name.endsWith(".coco.json")) {
-        CocoReader.parse(file, dir);
+        rejections.addAll(CocoReader.parse(file, dir).rejections());
       } else if (name.endsWith(".json")) {
         SageMakerJsonReader.parse(file, dir, rejections);
       } else if (name.endsWith(".xml")) {
