@@ -49,10 +49,12 @@ public final class LineageServer implements AutoCloseable {
 
   private final Javalin app;
   private final WebConfig config;
+  private final RunEvents events;
 
-  private LineageServer(Javalin app, WebConfig config) {
+  private LineageServer(Javalin app, WebConfig config, RunEvents events) {
     this.app = app;
     this.config = config;
+    this.events = events;
   }
 
   /** Starts the viewer with the built-in routes only. */
@@ -99,6 +101,8 @@ public final class LineageServer implements AutoCloseable {
         });
     installErrorHandlers(app);
     new ApiRoutes(store).addTo(app);
+    RunEvents events = new RunEvents(store);
+    events.addTo(app);
     for (Consumer<Javalin> contributor : contributors) {
       contributor.accept(app);
     }
@@ -106,6 +110,7 @@ public final class LineageServer implements AutoCloseable {
       app.start(config.bindHost(), config.port());
     } catch (RuntimeException e) {
       app.stop();
+      events.close();
       throw new WebServerException(
           "cannot start the viewer on "
               + config.bindHost()
@@ -116,7 +121,7 @@ public final class LineageServer implements AutoCloseable {
               + " (is the port in use? choose another with --port)",
           e);
     }
-    return new LineageServer(app, config);
+    return new LineageServer(app, config, events);
   }
 
   /** The port it listens on (the real one when the config asked for 0). */
@@ -133,6 +138,11 @@ public final class LineageServer implements AutoCloseable {
     return "http://" + host + ":" + port();
   }
 
+  /** The event streams, for tests. */
+  RunEvents events() {
+    return events;
+  }
+
   public WebConfig config() {
     return config;
   }
@@ -140,6 +150,7 @@ public final class LineageServer implements AutoCloseable {
   /** Stops listening; the store stays open. */
   @Override
   public void close() {
+    events.close();
     app.stop();
   }
 

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * Runs {@code djl} steps in a worker JVM ({@code java -Dai.djl.offline=true -cp CLASSPATH
  * dev.kiln.runner.djl.WorkerMain}). The worker streams logs, metrics and the device back as JSON
  * lines, which this executor hands to the listener as they come, so the orchestrator records them
- * live. Interrupting the calling thread kills the worker and its children.
+ * live. Cancelling the request (or interrupting the calling thread) kills the worker and its
+ * children.
  *
  * <p>GPUs are slots: each execution takes a free GPU ({@code djl.device=cuda:N} in the engine
  * options) and gives it back when it ends, so two executions never share a GPU; when none is free
@@ -210,15 +211,18 @@ public final class DjlWorkerExecutor implements Executor {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedException();
         }
+        if (request.cancellation().isCancelled()) {
+          kill(process, out, err);
+          return new ExecutionResult(
+              false, true, Optional.empty(),
+              "stopped (" + request.cancellation().reason().orElse("stopped") + ")",
+              device.get());
+        }
       }
       out.join(10_000);
       err.join(10_000);
     } catch (InterruptedException e) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      process.onExit().join();
-      out.join(2_000);
-      err.join(2_000);
+      kill(process, out, err);
       throw new InterruptedException("DJL worker of " + request.nodeName() + " killed");
     }
     JsonNode r = result.get();
@@ -232,6 +236,14 @@ public final class DjlWorkerExecutor implements Executor {
     }
     return new ExecutionResult(false, false, Optional.of(code),
         r.path("error").asText("the step failed"), device.get());
+  }
+
+  private static void kill(Process process, Thread out, Thread err) throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.onExit().join();
+    out.join(2_000);
+    err.join(2_000);
   }
 
   private static ExecutionResult failed(String detail) {

@@ -11,7 +11,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Runs a Java step in the orchestrator's JVM, on the calling thread. Used for {@code beam} steps
+ * Runs a Java step in the orchestrator's JVM, on a thread of its own (so that stopping it never
+ * interrupts a thread that may be inside the lineage store). Used for {@code beam} steps
  * (so every Beam step shares the orchestrator's engine instead of starting one per step) and as
  * the fallback for {@code djl} steps.
  */
@@ -61,39 +62,93 @@ public final class InProcessJavaExecutor implements Executor {
           "cannot create " + java.className() + " (it needs a public no-argument constructor): "
               + e);
     }
+    String[] device = {"cpu"};
+    Guarded guarded = new Guarded(listener, device);
+    Object[] outcome = new Object[1];
+    Thread stepThread =
+        new Thread(
+            () -> {
+              try {
+                function.run(new LocalStepContext(request, guarded, engineOptions.get()));
+                outcome[0] = Boolean.TRUE;
+              } catch (Exception | LinkageError | AssertionError e) {
+                outcome[0] = e;
+              }
+            },
+            "kiln-step-" + request.nodeName());
+    stepThread.setDaemon(true);
+    // Cancelling mutes the listener first (under its lock, so the step thread is not inside the
+    // store), then interrupts the step's own thread, never the orchestrator's.
+    request.cancellation().onCancel(() -> guarded.mute(stepThread));
+    stepThread.start();
     try {
-      String[] device = {"cpu"};
-      ExecutionListener tracking =
-          new ExecutionListener() {
-            @Override
-            public void line(dev.kiln.runner.process.OutputLine line) {
-              listener.line(line);
-            }
-
-            @Override
-            public void metadata(com.fasterxml.jackson.databind.node.ObjectNode entry) {
-              listener.metadata(entry);
-            }
-
-            @Override
-            public void device(String d) {
-              device[0] = d;
-              listener.device(d);
-            }
-          };
-      function.run(new LocalStepContext(request, tracking, engineOptions.get()));
-      return new ExecutionResult(true, false, Optional.empty(), "finished", device[0]);
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception | LinkageError | AssertionError e) {
-      Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-      StringWriter trace = new StringWriter();
-      cause.printStackTrace(new PrintWriter(trace));
-      Instant now = Instant.now();
-      for (String line : trace.toString().split("\n")) {
-        listener.line(new OutputLine(now, OutputLine.Stream.STDERR, line));
+      while (stepThread.isAlive()) {
+        stepThread.join(100);
+        if (request.cancellation().isCancelled()) {
+          // A step that ignores interrupts keeps running, muted, until it returns; wait a little.
+          stepThread.join(10_000);
+          return new ExecutionResult(
+              false, true, Optional.empty(),
+              "stopped (" + request.cancellation().reason().orElse("stopped") + ")", device[0]);
+        }
       }
-      return failed(String.valueOf(cause.getMessage() == null ? cause : cause.getMessage()));
+    } catch (InterruptedException e) {
+      guarded.mute(stepThread);
+      throw e;
+    }
+    if (outcome[0] == Boolean.TRUE) {
+      return new ExecutionResult(true, false, Optional.empty(), "finished", device[0]);
+    }
+    Throwable e = (Throwable) outcome[0];
+    Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+    if (cause instanceof InterruptedException && request.cancellation().isCancelled()) {
+      return new ExecutionResult(false, true, Optional.empty(), "stopped", device[0]);
+    }
+    StringWriter trace = new StringWriter();
+    cause.printStackTrace(new PrintWriter(trace));
+    Instant now = Instant.now();
+    for (String line : trace.toString().split("\n")) {
+      listener.line(new OutputLine(now, OutputLine.Stream.STDERR, line));
+    }
+    return failed(String.valueOf(cause.getMessage() == null ? cause : cause.getMessage()));
+  }
+
+  /** Forwards to the real listener until muted; muting waits for a forward in progress. */
+  private static final class Guarded implements ExecutionListener {
+    private final ExecutionListener listener;
+    private final String[] device;
+    private boolean muted;
+
+    Guarded(ExecutionListener listener, String[] device) {
+      this.listener = listener;
+      this.device = device;
+    }
+
+    synchronized void mute(Thread stepThread) {
+      muted = true;
+      stepThread.interrupt();
+    }
+
+    @Override
+    public synchronized void line(OutputLine line) {
+      if (!muted) {
+        listener.line(line);
+      }
+    }
+
+    @Override
+    public synchronized void metadata(com.fasterxml.jackson.databind.node.ObjectNode entry) {
+      if (!muted) {
+        listener.metadata(entry);
+      }
+    }
+
+    @Override
+    public synchronized void device(String d) {
+      if (!muted) {
+        device[0] = d;
+        listener.device(d);
+      }
     }
   }
 

@@ -23,6 +23,7 @@ import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
 import dev.kiln.runner.exec.ExecutionDirectory;
+import dev.kiln.runner.executor.Cancellation;
 import dev.kiln.runner.executor.ExecutionRequest;
 import dev.kiln.runner.executor.ExecutionResult;
 import dev.kiln.runner.executor.Executor;
@@ -66,7 +67,8 @@ public final class Orchestrator implements AutoCloseable {
   private final Console console;
   private final InputResolver resolver;
   private final ExecutorService workers;
-  private final Map<String, Thread> running = new ConcurrentHashMap<>();
+  /** The cancellation of every execution submitted and not yet done, by execution id. */
+  private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
   private volatile String stopReason;
   private final Optional<OpenLineageExporter> openLineage;
 
@@ -132,9 +134,11 @@ public final class Orchestrator implements AutoCloseable {
     if (run.status() == RunStatus.SUCCEEDED) {
       return new RunResult(runId, run.status(), "the run had already succeeded");
     }
-    List<ExecutionRecord> interrupted = store.markInterrupted(runId);
-    // The run is resumed first: the store refuses to retry executions of a finished run.
+    // The run is resumed first: the store refuses to touch executions of a finished run. A store
+    // written before every unfinished execution was recorded as stopped can still hold RUNNING
+    // executions in a FAILED run; they are put back to QUEUED like those of a crashed run.
     store.transitionRun(runId, RunEvent.RESUME, "resumed");
+    List<ExecutionRecord> interrupted = store.markInterrupted(runId);
     for (ExecutionRecord e : store.executions(runId, Set.of())) {
       if (e.status().after(ExecutionEvent.RETRY).isPresent()) {
         store.transitionExecution(e.id(), ExecutionEvent.RETRY, ExecutionUpdate.NONE);
@@ -148,7 +152,11 @@ public final class Orchestrator implements AutoCloseable {
   /** Asks the run in progress to stop: running steps are killed, nothing new starts. */
   public void stop(String reason) {
     stopReason = reason;
-    running.values().forEach(Thread::interrupt);
+    cancelAll(reason);
+  }
+
+  private void cancelAll(String reason) {
+    running.values().forEach(c -> c.cancel(reason));
   }
 
   private record Done(String node, ExecutionStatus status, String detail) {}
@@ -217,12 +225,13 @@ public final class Orchestrator implements AutoCloseable {
           inFlight++;
           String device = gpu ? "cuda:" + (config.gpuSlots() - gpuFree - 1) : "cpu";
           String executionId = ids.get(node.name());
+          Cancellation cancellation = new Cancellation();
+          running.put(executionId, cancellation);
           workers.submit(
               () -> {
-                running.put(node.name(), Thread.currentThread());
                 Done d;
                 try {
-                  d = execute(runId, executionId, node, reuse, codeVersion, device);
+                  d = execute(runId, executionId, node, reuse, codeVersion, device, cancellation);
                   openLineage.ifPresent(
                       ol ->
                           ol.executionFinished(
@@ -230,8 +239,7 @@ public final class Orchestrator implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                   d = failSafely(executionId, node.name(), e);
                 } finally {
-                  running.remove(node.name());
-                  Thread.interrupted();
+                  running.remove(executionId);
                 }
                 done.add(d);
               });
@@ -283,7 +291,7 @@ public final class Orchestrator implements AutoCloseable {
           failedStopAll = d.node();
           console.status("stopping the pipeline: node " + d.node() + " failed (on-error: "
               + policy.yamlName() + ")");
-          running.values().forEach(Thread::interrupt);
+          cancelAll("node " + d.node() + " failed (on-error: " + policy.yamlName() + ")");
         }
       }
     }
@@ -303,27 +311,44 @@ public final class Orchestrator implements AutoCloseable {
       return new RunResult(runId, RunStatus.STOPPED, stopReason);
     }
     if (failedStopAll != null) {
-      for (var e : status.entrySet()) {
-        if (e.getValue() == ExecutionStatus.CREATED || e.getValue() == ExecutionStatus.QUEUED) {
-          String id = store.findExecution(runId, e.getKey()).orElseThrow().id();
-          store.skip(id, "the pipeline stopped after node " + failedStopAll + " failed");
+      String why = "the pipeline stopped after node " + failedStopAll + " failed";
+      for (ExecutionRecord e : store.executions(runId, Set.of())) {
+        if (e.status() == ExecutionStatus.CREATED
+            || (e.status() == ExecutionStatus.QUEUED
+                && status.get(e.nodeName()) != ExecutionStatus.STOPPED)) {
+          store.skip(e.id(), why);
+          status.put(e.nodeName(), ExecutionStatus.SKIPPED);
+        }
+      }
+      // Whatever was running (or submitted and not yet started) was cancelled: it is stopped,
+      // so that resume runs it again.
+      for (ExecutionRecord e : store.executions(runId, Set.of())) {
+        if (e.status().after(ExecutionEvent.STOP).isPresent()) {
+          store.transitionExecution(
+              e.id(), ExecutionEvent.STOP, ExecutionUpdate.failed(null, "stopped: " + why));
+          status.put(e.nodeName(), ExecutionStatus.STOPPED);
         }
       }
     }
     List<String> failed = new ArrayList<>();
+    List<String> stopped = new ArrayList<>();
     for (var e : status.entrySet()) {
       boolean tolerated = nodes.get(e.getKey()).node().onError() == OnError.CONTINUE;
-      if ((e.getValue() == ExecutionStatus.FAILED && !tolerated)
-          || e.getValue() == ExecutionStatus.STOPPED) {
+      if (e.getValue() == ExecutionStatus.FAILED && !tolerated) {
         failed.add(e.getKey());
+      } else if (e.getValue() == ExecutionStatus.STOPPED) {
+        stopped.add(e.getKey());
       }
     }
-    if (failed.isEmpty() && failedStopAll == null) {
+    if (failed.isEmpty() && stopped.isEmpty() && failedStopAll == null) {
       store.transitionRun(runId, RunEvent.SUCCEED, "every node finished");
       console.status("run " + runId + " succeeded");
       return new RunResult(runId, RunStatus.SUCCEEDED, "every node finished");
     }
     String summary = "failed: " + String.join(", ", failed);
+    if (!stopped.isEmpty()) {
+      summary += "; stopped: " + String.join(", ", stopped);
+    }
     store.transitionRun(runId, RunEvent.FAIL, summary);
     console.status("run " + runId + " " + summary);
     return new RunResult(runId, RunStatus.FAILED, summary);
@@ -366,8 +391,13 @@ public final class Orchestrator implements AutoCloseable {
       PlannedNode node,
       boolean reuse,
       String codeVersion,
-      String device) {
+      String device,
+      Cancellation cancellation) {
     String name = node.name();
+    if (cancellation.isCancelled()) {
+      // Submitted in the same pass as the stop decision: it never starts.
+      return new Done(name, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
+    }
     NodeInputs nodeInputs = new NodeInputs(store, resolver, runId);
     ExecutionDirectory dir;
     Map<String, ParamValue> params;
@@ -418,6 +448,9 @@ public final class Orchestrator implements AutoCloseable {
       store.fail(executionId, null, message);
       return new Done(name, ExecutionStatus.FAILED, message);
     }
+    if (cancellation.isCancelled()) {
+      return new Done(name, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
+    }
     store.transitionExecution(
         executionId,
         ExecutionEvent.START,
@@ -433,7 +466,8 @@ public final class Orchestrator implements AutoCloseable {
         result =
             executor.execute(
                 new ExecutionRequest(
-                    runId, executionId, name, node.step(), params, dir, config.workingDir()),
+                    runId, executionId, name, node.step(), params, dir, config.workingDir(),
+                    cancellation),
                 recorder);
       } catch (InterruptedException e) {
         interrupted = true;

@@ -12,6 +12,7 @@ const POLL_MS = 2000;
 
 let pollTimer = null;
 let logTimer = null;
+let runEvents = null;
 let charts = [];
 
 // ------------------------------------------------------------------ DOM helpers
@@ -111,6 +112,8 @@ function stopTimers() {
   if (logTimer) clearTimeout(logTimer);
   pollTimer = null;
   logTimer = null;
+  if (runEvents) runEvents.close();
+  runEvents = null;
   for (const c of charts) c.destroy();
   charts = [];
 }
@@ -365,48 +368,89 @@ async function runPage(main, runId, selected) {
     document.body.dataset.paintedRun = run.id;
   }, 0));
   if (!graph.finished) {
-    pollTimer = setTimeout(() => pollRun(run.id, groups), POLL_MS);
+    if (window.EventSource) {
+      streamRun(run.id, groups);
+    } else {
+      pollTimer = setTimeout(() => pollRun(run.id, groups), POLL_MS);
+    }
   }
 }
 
-// While a run goes on: refresh node colours, and redraw when nodes appear or the run ends.
+// While a run goes on the server pushes each new graph (server-sent events); if the stream fails
+// (a proxy that buffers, too many streams) the page polls every POLL_MS instead.
+function streamRun(runId, groups) {
+  const source = new EventSource('/api/runs/' + enc(runId) + '/events');
+  runEvents = source;
+  let busy = Promise.resolve();
+  source.addEventListener('run', (e) => {
+    const graph = JSON.parse(e.data);
+    // The server ends the stream after a finished run's graph: not an error to fall back from.
+    if (graph.finished) source.close();
+    busy = busy.then(async () => {
+      if (runEvents !== source) return;
+      const { parts } = parseHash();
+      if (parts[1] !== runId) { source.close(); return; }
+      try {
+        groups = await applyRunGraph(runId, graph, groups);
+      } catch (err) {
+        showError(err.message);
+      }
+      if (graph.finished) { source.close(); if (runEvents === source) runEvents = null; }
+    });
+  });
+  source.onerror = () => {
+    if (runEvents !== source) return;
+    source.close();
+    runEvents = null;
+    busy.then(() => { pollTimer = setTimeout(() => pollRun(runId, groups), POLL_MS); });
+  };
+}
+
+// Without a stream: ask for the graph every POLL_MS until the run is finished.
 async function pollRun(runId, groups) {
   try {
     const graph = await api('/api/runs/' + enc(runId));
     const { parts } = parseHash();
     if (parts[1] !== runId) return;
-    if (graph.nodes.some(n => !groups.has(n.executionId)) || graph.finished) {
-      const panel = document.getElementById('panel');
-      const graphBox = document.getElementById('graph');
-      const { root, groups: fresh } = drawGraph(runNodes(graph, runId), graph.edges);
-      clear(graphBox);
-      graphBox.appendChild(root);
-      groups = fresh;
-      if (current && current.runId === runId) current.groups = fresh;
-      const table = document.getElementById('nodes');
-      if (table) table.replaceWith(nodeTable(graph));
-      if (parts[3] && groups.get(parts[3])) groups.get(parts[3]).classList.add('selected');
-      const status = document.getElementById('run-status');
-      clear(status);
-      status.appendChild(badge(graph.run.status));
-      if (graph.finished) {
-        const stop = document.getElementById('stop-run');
-        if (stop) stop.remove();
-        if (panel && !panel.hidden && parts[3]) await nodePanel(panel, parts[3]);
-        return;
-      }
-    } else {
-      for (const n of graph.nodes) {
-        const rect = groups.get(n.executionId).querySelector('rect');
-        rect.setAttribute('class', 's-' + n.status);
-        groups.get(n.executionId).querySelector('text.sub').textContent =
-          shorten(n.status + (n.reused ? ' · reused' : '') + ' · ' + n.stepName, 28);
-      }
-    }
+    groups = await applyRunGraph(runId, graph, groups);
+    if (graph.finished) return;
   } catch (e) {
     showError(e.message);
   }
   pollTimer = setTimeout(() => pollRun(runId, groups), POLL_MS);
+}
+
+// Refreshes node colours, and redraws when nodes appear or the run ends; answers the node groups.
+async function applyRunGraph(runId, graph, groups) {
+  const { parts } = parseHash();
+  if (graph.nodes.some(n => !groups.has(n.executionId)) || graph.finished) {
+    const panel = document.getElementById('panel');
+    const graphBox = document.getElementById('graph');
+    const { root, groups: fresh } = drawGraph(runNodes(graph, runId), graph.edges);
+    clear(graphBox);
+    graphBox.appendChild(root);
+    groups = fresh;
+    if (current && current.runId === runId) current.groups = fresh;
+    const table = document.getElementById('nodes');
+    if (table) table.replaceWith(nodeTable(graph));
+    if (parts[3] && groups.get(parts[3])) groups.get(parts[3]).classList.add('selected');
+    const status = document.getElementById('run-status');
+    clear(status);
+    status.appendChild(badge(graph.run.status));
+    if (graph.finished) {
+      const stop = document.getElementById('stop-run');
+      if (stop) stop.remove();
+      if (panel && !panel.hidden && parts[3]) await nodePanel(panel, parts[3]);
+    }
+  } else {
+    for (const n of graph.nodes) {
+      const rect = groups.get(n.executionId).querySelector('rect');
+      rect.setAttribute('class', 's-' + n.status);
+      groups.get(n.executionId).querySelector('text.sub').textContent =
+        shorten(n.status + (n.reused ? ' · reused' : '') + ' · ' + n.stepName, 28);
+    }
+  }
+  return groups;
 }
 
 async function selectNode(executionId) {

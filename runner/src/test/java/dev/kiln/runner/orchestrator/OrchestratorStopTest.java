@@ -1,0 +1,160 @@
+package dev.kiln.runner.orchestrator;
+
+import static dev.kiln.runner.orchestrator.OrchestratorTest.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.lineage.LineageStore;
+import dev.kiln.lineage.StoreConfig;
+import dev.kiln.lineage.model.ExecutionRecord;
+import dev.kiln.lineage.model.ExecutionStatus;
+import dev.kiln.lineage.model.RunStatus;
+import dev.kiln.pipelines.ExecutorKind;
+import dev.kiln.pipelines.OnError;
+import dev.kiln.pipelines.Pipeline;
+import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.Resources;
+import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.StepRun;
+import dev.kiln.pipelines.spi.StepContext;
+import dev.kiln.pipelines.spi.StepFunction;
+import dev.kiln.runner.executor.InProcessJavaExecutor;
+import dev.kiln.runner.executor.ProcessExecutor;
+import dev.kiln.runner.plan.Plan;
+import dev.kiln.runner.plan.Planner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A failing node under on-error stop-all: what happens to its siblings, the store and resume. */
+class OrchestratorStopTest {
+  @TempDir Path home;
+  LineageStore store;
+  Orchestrator orchestrator;
+
+  /** Logs as fast as it can until it is interrupted: every line is a write to the store. */
+  public static final class Chatty implements StepFunction {
+    static final Set<String> FINISHED = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void run(StepContext context) throws Exception {
+      for (int i = 0; i < 200_000; i++) {
+        context.log("line " + i);
+        context.logMetrics(Map.of("step", i));
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      FINISHED.add(context.executionId());
+    }
+  }
+
+  @BeforeEach
+  void open() {
+    store = LineageStore.open(StoreConfig.ofHome(home));
+    orchestrator =
+        new Orchestrator(
+            store,
+            OrchestratorConfig.of(home, home).withSlots(4, 0),
+            Map.of(
+                ExecutorKind.PROCESS, new ProcessExecutor(Map.of()),
+                ExecutorKind.BEAM,
+                    new InProcessJavaExecutor(
+                        ExecutorKind.BEAM, getClass().getClassLoader(), Map::of)),
+            Console.SILENT);
+  }
+
+  @AfterEach
+  void close() {
+    orchestrator.close();
+    store.close();
+  }
+
+  Plan plan(Pipeline p, Step... steps) {
+    return Planner.plan(Project.of(List.of(steps), List.of(p)), p, Map.of(), Map.of());
+  }
+
+  Map<String, ExecutionRecord> executions(String runId) {
+    return store.executions(runId, Set.of()).stream()
+        .collect(Collectors.toMap(ExecutionRecord::nodeName, e -> e));
+  }
+
+  static Pipeline parallel(String name, String... nodes) {
+    return new Pipeline(
+        name,
+        java.util.Arrays.stream(nodes).map(n -> node(n, n, OnError.STOP_ALL)).toList(),
+        List.of(), List.of(), false, Map.of());
+  }
+
+  @Test
+  void aFailedRunWithParallelNodesRecordsTheSiblingAsStoppedAndResumes() throws Exception {
+    Path go = home.resolve("go");
+    Step fail = Step.command("fail", "test -f " + go + " || exit 3").build();
+    Step slow = Step.command("slow", "echo started", "test -f " + go + " || sleep 60").build();
+    long t0 = System.nanoTime();
+    RunResult first = orchestrator.run(plan(parallel("p", "fail", "slow"), fail, slow), RunOptions.of("t"));
+    assertThat((System.nanoTime() - t0) / 1e9).isLessThan(30);
+
+    assertThat(first.status()).isEqualTo(RunStatus.FAILED);
+    // Only the node that failed is blamed.
+    assertThat(first.summary()).isEqualTo("failed: fail; stopped: slow");
+    Map<String, ExecutionRecord> e = executions(first.runId());
+    assertThat(e.get("fail").status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(e.get("slow").status()).isEqualTo(ExecutionStatus.STOPPED);
+    assertThat(e.get("slow").errorMessage()).contains("node fail failed");
+
+    Files.createFile(go);
+    RunResult resumed =
+        orchestrator.resume(first.runId(), plan(parallel("p", "fail", "slow"), fail, slow),
+            RunOptions.of("t"));
+    assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(executions(first.runId()).values())
+        .allSatisfy(x -> assertThat(x.status()).isEqualTo(ExecutionStatus.SUCCEEDED));
+  }
+
+  @Test
+  void aNodeFailingBeforeItStartsStopsSiblingsWithoutBreakingTheStore() {
+    // As the probe: a missing input fails one node at once while in-process siblings write log
+    // lines to the store as fast as they can. Interrupting them used to close H2's file channel.
+    Step bad =
+        Step.command("bad", "cat $VH_INPUTS_DIR/words/*")
+            .addInput(dev.kiln.pipelines.InputSpec.of("words"))
+            .build();
+    Step chatty =
+        Step.builder("chatty", new StepRun.JavaFunction(Chatty.class.getName()))
+            .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
+            .build();
+    Step chatty2 =
+        Step.builder("chatty2", new StepRun.JavaFunction(Chatty.class.getName()))
+            .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
+            .build();
+    for (int round = 0; round < 5; round++) {
+      Pipeline p = parallel("probe" + round, "chatty", "chatty2", "bad");
+      Plan plan =
+          Planner.plan(
+              Project.of(List.of(bad, chatty, chatty2), List.of(p)), p, Map.of(),
+              Map.of("bad.words", List.of(home.resolve("nonexistent/file").toString())));
+      RunResult r = orchestrator.run(plan, RunOptions.of("t"));
+      assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(r.summary()).startsWith("failed: bad");
+      Map<String, ExecutionRecord> e = executions(r.runId());
+      assertThat(e.get("bad").status()).isEqualTo(ExecutionStatus.FAILED);
+      for (String sibling : List.of("chatty", "chatty2")) {
+        assertThat(e.get(sibling).status()).isIn(ExecutionStatus.STOPPED, ExecutionStatus.SKIPPED);
+        assertThat(Chatty.FINISHED).doesNotContain(e.get(sibling).id());
+      }
+    }
+    // The store is still whole: a new run records and reads back.
+    Step ok = Step.command("ok", "echo fine").build();
+    RunResult after = orchestrator.run(plan(parallel("after", "ok"), ok), RunOptions.of("t"));
+    assertThat(after.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.runDetail(after.runId()).executions()).hasSize(1);
+  }
+}
