@@ -45,6 +45,7 @@ public final class CocoReader implements LabelReader {
     LinkedHashSet<String> classes = new LinkedHashSet<>();
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
+    files = Sources.inScope(files, scope, root, rejections);
     for (Path f : files) {
       ReadResult r;
       try {

@@ -38,6 +38,7 @@ public final class CsvReader implements LabelReader {
             : List.of(input);
     Map<String, Entry> byPath = new LinkedHashMap<>();
     List<Rejection> rejections = new ArrayList<>();
+    files = Sources.inScope(files, scope, root, rejections);
     for (Path f : files) {
       String display = Sources.relative(root, f);
       Path base = f.toAbsolutePath().getParent();

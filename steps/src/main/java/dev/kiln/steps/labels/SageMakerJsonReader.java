@@ -36,6 +36,7 @@ public final class SageMakerJsonReader implements LabelReader {
     TreeMap<Long, String> categories = new TreeMap<>();
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
+    files = Sources.inScope(files, scope, root, rejections);
     for (Path f : files) {
       try {
         Parsed p = parse(f, root, scope, rejections);

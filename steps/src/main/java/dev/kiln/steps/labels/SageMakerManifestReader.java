@@ -44,6 +44,7 @@ public final class SageMakerManifestReader implements LabelReader {
     TreeMap<Long, String> classes = new TreeMap<>();
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
+    files = Sources.inScope(files, scope, root, rejections);
     for (Path f : files) {
       String display = Sources.relative(root, f);
       String stemTag = Sources.splitName(Sources.stem(f.getFileName().toString()));

@@ -129,6 +129,29 @@ final class Sources {
   }
 
   /**
+   * The annotation files that lie inside {@code scope}; each other one (a link pointing out of the
+   * inputs) is rejected as {@link RejectReason#OUTSIDE_INPUT} and not read.
+   */
+  static List<Path> inScope(
+      List<Path> files, InputScope scope, Path root, List<Rejection> rejections) {
+    List<Path> in = new ArrayList<>(files.size());
+    for (Path f : files) {
+      String why = scope.outside(f);
+      if (why == null) {
+        in.add(f);
+      } else {
+        String shown = relative(root, f);
+        rejections.add(
+            new Rejection(
+                shown,
+                RejectReason.OUTSIDE_INPUT,
+                "annotation file \"" + shown + "\" " + why + "; it was not read"));
+      }
+    }
+    return in;
+  }
+
+  /**
    * Whether {@code image} may be opened; if not, adds an {@link RejectReason#OUTSIDE_INPUT}
    * rejection naming the reference as written and where it leads.
    */

@@ -46,6 +46,7 @@ public final class VocReader implements LabelReader {
     Map<String, String> setTags = imageSetTags(root);
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
+    files = Sources.inScope(files, scope, root, rejections);
     for (Path f : files) {
       try {
         LabeledImage img = parse(f, root, scope, setTags, rejections);

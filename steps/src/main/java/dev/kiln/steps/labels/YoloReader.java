@@ -23,6 +23,15 @@ public final class YoloReader implements LabelReader {
   public ReadResult read(Path input, InputScope scope) throws IOException {
     Path root = input;
     Path classFile = findClassFile(root);
+    String classFileOutside = scope.outside(classFile);
+    if (classFileOutside != null) {
+      throw new LabelFormatException(
+          Sources.relative(root, classFile),
+          0,
+          0,
+          "",
+          "the class list " + classFileOutside + "; it was not read");
+    }
     List<String> classes = readClassNames(classFile, Sources.relative(root, classFile));
     List<LabeledImage> images = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();

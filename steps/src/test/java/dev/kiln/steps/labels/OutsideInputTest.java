@@ -1,6 +1,7 @@
 package dev.kiln.steps.labels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,6 +118,41 @@ class OutsideInputTest {
     ReadResult f = new ImageFolderReader().read(folders.getParent());
     assertThat(f.images()).extracting(LabeledImage::sourceId).containsExactly("cat/a.jpg");
     assertThat(f.rejections()).extracting(Rejection::reason).containsExactly(RejectReason.OUTSIDE_INPUT);
+  }
+
+  @Test
+  void annotationFilesLinkedFromOutsideAreRejectedAndNotRead() throws IOException {
+    Path foreign =
+        TestImages.text(
+            base.resolve("foreign.coco.json"),
+            """
+            {"categories": [{"id": 1, "name": "secret"}],
+             "images": [{"id": 1, "file_name": "ok.jpg", "width": 40, "height": 30}],
+             "annotations": []}
+            """);
+    Files.createDirectories(data.resolve("train"));
+    Files.createSymbolicLink(data.resolve("train/_annotations.coco.json"), foreign);
+    TestImages.text(
+        data.resolve("_annotations.coco.json"),
+        """
+        {"categories": [{"id": 1, "name": "cat"}],
+         "images": [{"id": 1, "file_name": "ok.jpg", "width": 40, "height": 30}],
+         "annotations": []}
+        """);
+    ReadResult r = new CocoReader().read(data);
+    assertThat(r.declaredClasses()).containsExactly("cat");
+    assertThat(r.rejections()).hasSize(1);
+    assertThat(r.rejections().get(0).source()).isEqualTo("train/_annotations.coco.json");
+    assertThat(r.rejections().get(0).reason()).isEqualTo(RejectReason.OUTSIDE_INPUT);
+    assertThat(r.rejections().get(0).detail())
+        .contains("annotation file", "links to " + foreign.toRealPath());
+
+    Path yolo = Files.createDirectories(base.resolve("yolo2"));
+    Files.createSymbolicLink(
+        yolo.resolve("classes.txt"), TestImages.text(base.resolve("names.txt"), "x\n"));
+    assertThatThrownBy(() -> new YoloReader().read(yolo))
+        .isInstanceOf(LabelFormatException.class)
+        .hasMessageStartingWith("classes.txt: the class list links to ");
   }
 
   @Test
