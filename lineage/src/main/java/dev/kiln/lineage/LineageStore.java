@@ -552,6 +552,43 @@ public final class LineageStore implements AutoCloseable {
         });
   }
 
+  /**
+   * Records the process group the execution's step runs in (its leader's pid), when its process
+   * starts; {@code kiln resume} kills a group that outlived a crashed orchestrator.
+   */
+  public void recordProcessGroup(String executionId, long processGroup) {
+    tx(
+        "record the process group of execution " + executionId,
+        c -> {
+          requireExecution(c, executionId);
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE executions SET process_group = ? WHERE id = ?")) {
+            ps.setLong(1, processGroup);
+            ps.setString(2, executionId);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The process group last recorded for the execution, if any. */
+  public java.util.OptionalLong processGroup(String executionId) {
+    return tx(
+        "read the process group of execution " + executionId,
+        c -> {
+          requireExecution(c, executionId);
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT process_group FROM executions WHERE id = ?")) {
+            ps.setString(1, executionId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              long g = rs.getLong(1);
+              return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(g);
+            }
+          }
+        });
+  }
+
   // ---------------------------------------------------------------- what an execution used and
   // made
 

@@ -184,7 +184,8 @@ public final class DjlWorkerExecutor implements Executor {
               options);
       WorkerProtocol.JSON.writerWithDefaultPrettyPrinter()
           .writeValue(requestFile.toFile(), WorkerProtocol.encode(r));
-      ProcessBuilder pb = new ProcessBuilder(command(requestFile));
+      ProcessBuilder pb =
+          new ProcessBuilder(dev.kiln.runner.process.ProcessGroups.inOwnGroup(command(requestFile)));
       pb.directory(request.repositoryDir().toFile());
       pb.environment()
           .putAll(
@@ -198,7 +199,8 @@ public final class DjlWorkerExecutor implements Executor {
       NativeAllocator.apply(allocator, pb.environment());
       listener.line(new OutputLine(Instant.now(), OutputLine.Stream.STDOUT, allocator.description()));
       process = pb.start();
-      process.getOutputStream().close();
+      // stdin stays open and unused: the worker exits when it closes (see WorkerMain).
+      listener.processGroup(process.pid());
     } catch (IOException e) {
       return failed("cannot start the DJL worker JVM: " + e.getMessage());
     }
@@ -221,6 +223,7 @@ public final class DjlWorkerExecutor implements Executor {
       }
       out.join(10_000);
       err.join(10_000);
+      closeQuietly(process.getOutputStream());
     } catch (InterruptedException e) {
       kill(process, out, err);
       throw new InterruptedException("DJL worker of " + request.nodeName() + " killed");
@@ -238,7 +241,17 @@ public final class DjlWorkerExecutor implements Executor {
         r.path("error").asText("the step failed"), device.get());
   }
 
+  private static void closeQuietly(java.io.OutputStream s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // the worker is gone already
+    }
+  }
+
   private static void kill(Process process, Thread out, Thread err) throws InterruptedException {
+    dev.kiln.runner.process.ProcessGroups.killGroup(process.pid());
+    closeQuietly(process.getOutputStream());
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     process.onExit().join();

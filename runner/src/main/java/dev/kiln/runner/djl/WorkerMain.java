@@ -28,6 +28,29 @@ import java.util.stream.Stream;
 public final class WorkerMain {
   private WorkerMain() {}
 
+  /**
+   * The executor keeps this worker's stdin open and never writes to it: its end means the
+   * orchestrator died (even by kill -9), and the worker, with whatever it started, ends too.
+   */
+  static void watchParent() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // nothing is ever sent
+                }
+              } catch (IOException e) {
+                // closed: the same as its end
+              }
+              System.err.println("kiln: the orchestrator is gone; the DJL worker stops");
+              Runtime.getRuntime().halt(137);
+            },
+            "kiln-parent-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public static void main(String[] args) throws IOException {
     PrintStream protocol =
         new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -36,6 +59,7 @@ public final class WorkerMain {
       System.err.println("usage: WorkerMain REQUEST_JSON");
       System.exit(2);
     }
+    watchParent();
     WorkerProtocol.Request request =
         WorkerProtocol.decodeRequest(WorkerProtocol.JSON.readTree(Path.of(args[0]).toFile()));
     Channel channel = new Channel(protocol);

@@ -13,4 +13,7 @@ public interface ExecutionListener {
 
   /** The device the execution computes on, when the step reports one. */
   default void device(String device) {}
+
+  /** The step's process started and leads process group {@code group} (for crash recovery). */
+  default void processGroup(long group) {}
 }

@@ -67,6 +67,7 @@ public final class ProcessExecutor implements Executor {
             env,
             request.step().timeLimit(),
             request.step().noOutputTimeout());
+    process.onStart(listener::processGroup);
     request.cancellation().onCancel(process::stop);
     ProcessOutcome outcome =
         process.run(

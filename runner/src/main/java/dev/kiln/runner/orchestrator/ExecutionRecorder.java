@@ -37,6 +37,11 @@ final class ExecutionRecorder implements ExecutionListener, AutoCloseable {
   }
 
   @Override
+  public void processGroup(long group) {
+    store.recordProcessGroup(executionId, group);
+  }
+
+  @Override
   public synchronized void line(OutputLine line) {
     boolean err = line.stream() == OutputLine.Stream.STDERR;
     console.stepLine(node, err, line.text());

@@ -138,6 +138,7 @@ public final class Orchestrator implements AutoCloseable {
     // written before every unfinished execution was recorded as stopped can still hold RUNNING
     // executions in a FAILED run; they are put back to QUEUED like those of a crashed run.
     store.transitionRun(runId, RunEvent.RESUME, "resumed");
+    killOrphans(runId);
     List<ExecutionRecord> interrupted = store.markInterrupted(runId);
     for (ExecutionRecord e : store.executions(runId, Set.of())) {
       if (e.status().after(ExecutionEvent.RETRY).isPresent()) {
@@ -147,6 +148,25 @@ public final class Orchestrator implements AutoCloseable {
     console.status(
         "run " + runId + " resumed; " + interrupted.size() + " interrupted execution(s) run again");
     return drive(runId, plan, options);
+  }
+
+  /**
+   * A step whose orchestrator was killed (-9, power loss of the terminal) can outlive it, when its
+   * parent-death watch did not fire. Before an execution runs again its recorded process group is
+   * killed, so two copies never run side by side nor write into the same folder.
+   */
+  private void killOrphans(String runId) {
+    for (ExecutionRecord e : store.executions(runId, Set.of())) {
+      java.util.OptionalLong group = store.processGroup(e.id());
+      if (group.isPresent()) {
+        dev.kiln.runner.process.ProcessGroups.killIfStillRunning(group.getAsLong(), e.id())
+            .ifPresent(
+                what ->
+                    console.status(
+                        e.nodeName() + ": killed the step left running by the earlier"
+                            + " orchestrator: " + what));
+      }
+    }
   }
 
   /** Asks the run in progress to stop: running steps are killed, nothing new starts. */

@@ -33,7 +33,27 @@ public final class CommandProcess {
   private final Optional<Duration> timeLimit;
   private final Optional<Duration> noOutputTimeout;
   private final Clock clock;
+  /**
+   * Runs the step script ($1) with stdin from /dev/null, and a watcher that reads the wrapper's
+   * stdin (a pipe from Kiln) until it closes, then kills the whole process group: the step does
+   * not outlive a Kiln that was killed. The wrapper exits with the script's status.
+   */
+  static final String WATCHED =
+      "exec 3<&0\n"
+          + "bash \"$1\" </dev/null &\n"
+          + "child=$!\n"
+          + "{ while read -r _; do :; done; kill -KILL -- -$$ 2>/dev/null || kill -KILL \"$child\"; }"
+          + " <&3 >/dev/null 2>&1 &\n"
+          + "watcher=$!\n"
+          + "exec 3<&-\n"
+          + "wait \"$child\"\n"
+          + "rc=$?\n"
+          + "kill \"$watcher\" 2>/dev/null\n"
+          + "exit $rc\n";
+
   private volatile Process process;
+  private volatile java.io.OutputStream parentPipe;
+  private java.util.function.LongConsumer processStarted = pid -> {};
   private volatile boolean stopRequested;
 
   public CommandProcess(
@@ -74,7 +94,10 @@ public final class CommandProcess {
           ProcessOutcome.Ending.FAILED_TO_START, -1, Duration.ZERO,
           "cannot write the command script in " + workDir + ": " + e.getMessage());
     }
-    ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).directory(workDir.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ProcessGroups.inOwnGroup(List.of("bash", "-c", WATCHED, "kiln-step", script.toString())))
+            .directory(workDir.toFile());
     pb.environment().putAll(environment);
     try {
       process = pb.start();
@@ -83,11 +106,10 @@ public final class CommandProcess {
           ProcessOutcome.Ending.FAILED_TO_START, -1, Duration.ZERO,
           "cannot start bash: " + e.getMessage());
     }
-    try {
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      // nothing to close: the process reads no input
-    }
+    // The step's stdin is /dev/null; the pipe to the wrapper stays open while Kiln lives, and its
+    // end (Kiln exits or is killed with -9) makes the wrapper kill the step's process group.
+    parentPipe = process.getOutputStream();
+    processStarted.accept(process.pid());
     AtomicLong lastOutput = new AtomicLong(System.nanoTime());
     Thread out = pump(process.getInputStream(), OutputLine.Stream.STDOUT, listener, lastOutput);
     Thread err = pump(process.getErrorStream(), OutputLine.Stream.STDERR, listener, lastOutput);
@@ -118,6 +140,7 @@ public final class CommandProcess {
       killTree();
       throw e;
     } finally {
+      closeParentPipe();
       out.join(5_000);
       err.join(5_000);
     }
@@ -127,6 +150,24 @@ public final class CommandProcess {
     }
     int code = process.exitValue();
     return new ProcessOutcome(ProcessOutcome.Ending.EXITED, code, elapsed, describeExit(code));
+  }
+
+  /** Called with the pid of the process started, which leads the step's process group. */
+  public CommandProcess onStart(java.util.function.LongConsumer listener) {
+    this.processStarted = Objects.requireNonNull(listener);
+    return this;
+  }
+
+  /** What the operating system does when Kiln dies: the wrapper sees its pipe close. For tests. */
+  void closeParentPipe() {
+    java.io.OutputStream pipe = parentPipe;
+    if (pipe != null) {
+      try {
+        pipe.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    }
   }
 
   /** Asks the running process to stop; {@link #run} then returns {@code STOPPED}. */
@@ -151,6 +192,7 @@ public final class CommandProcess {
     if (p == null) {
       return;
     }
+    ProcessGroups.killGroup(p.pid());
     p.descendants().forEach(ProcessHandle::destroyForcibly);
     p.destroyForcibly();
   }

@@ -157,4 +157,51 @@ class OrchestratorStopTest {
     assertThat(after.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(store.runDetail(after.runId()).executions()).hasSize(1);
   }
+
+  @Test
+  void resumeKillsTheStepACrashedOrchestratorLeftRunningBeforeRunningItAgain() throws Exception {
+    // The store as a kill -9 of the orchestrator leaves it: the run and the execution RUNNING, the
+    // step's process group recorded and still alive.
+    var run = store.createRun(new dev.kiln.lineage.model.NewRun("crashed", "test", null, null));
+    var e =
+        store.createExecution(
+            dev.kiln.lineage.model.NewExecution.of(run.id(), "slow", "slow").withExecutor("process"));
+    store.transitionRun(run.id(), dev.kiln.lineage.model.RunEvent.START);
+    store.queue(e.id());
+    store.start(e.id(), "process", "cpu");
+    Path script = home.resolve("executions").resolve(e.id()).resolve("config/command.sh");
+    Process orphan =
+        new ProcessBuilder("setsid", "bash", "-c", "sleep 300 & wait", "kiln-step", script.toString())
+            .start();
+    store.recordProcessGroup(e.id(), orphan.pid());
+    List<ProcessHandle> tree = List.of();
+    for (int i = 0; i < 100 && tree.isEmpty(); i++) {
+      Thread.sleep(50);
+      tree = orphan.descendants().toList();
+    }
+    assertThat(tree).isNotEmpty();
+
+    Step slow = Step.command("slow", "echo again").build();
+    RunResult r = orchestrator.resume(run.id(), plan(parallel("crashed", "slow"), slow), RunOptions.of("t"));
+
+    assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    for (ProcessHandle h : tree) {
+      h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(h.isAlive()).isFalse();
+    }
+    assertThat(store.execution(e.id()).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aProcessThatOnlyReusedThePidIsLeftAlone() throws Exception {
+    Process other = new ProcessBuilder("sleep", "30").start();
+    try {
+      assertThat(dev.kiln.runner.process.ProcessGroups.killIfStillRunning(other.pid(), "exec-id"))
+          .isEmpty();
+      assertThat(other.isAlive()).isTrue();
+    } finally {
+      other.destroyForcibly();
+    }
+  }
 }

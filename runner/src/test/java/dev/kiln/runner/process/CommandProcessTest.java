@@ -96,6 +96,43 @@ class CommandProcessTest {
   }
 
   @Test
+  void theStepRunsInItsOwnProcessGroupAndEndsWhenKilnGoes() throws Exception {
+    CommandProcess p =
+        new CommandProcess(
+            List.of("echo started", "sleep 300 & sleep 301 & wait"), dir, Map.of(),
+            Optional.empty(), Optional.empty());
+    java.util.concurrent.atomic.AtomicLong pid = new java.util.concurrent.atomic.AtomicLong();
+    p.onStart(pid::set);
+    java.util.concurrent.CompletableFuture<ProcessOutcome> outcome =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return p.run(lines::add);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    List<ProcessHandle> tree = List.of();
+    while (System.nanoTime() < deadline && tree.size() < 3) {
+      Thread.sleep(50);
+      tree = pid.get() == 0 ? List.of() : ProcessHandle.of(pid.get()).orElseThrow().descendants().toList();
+    }
+    assertThat(tree).hasSizeGreaterThanOrEqualTo(3); // the script's bash and its two sleeps
+    // The group is the step's own, led by the process Kiln started.
+    Process ps = new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(pid.get())).start();
+    assertThat(new String(ps.getInputStream().readAllBytes()).trim()).isEqualTo(Long.toString(pid.get()));
+    // What the operating system does when Kiln is killed with -9: the pipe to the wrapper closes.
+    p.closeParentPipe();
+    ProcessOutcome o = outcome.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(o.succeeded()).isFalse();
+    for (ProcessHandle h : tree) {
+      h.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(h.isAlive()).as("process %s", h.pid()).isFalse();
+    }
+  }
+
+  @Test
   void aHugeLineIsSplitAndALastLineWithoutNewlineIsKept() throws Exception {
     ProcessOutcome o =
         run(
