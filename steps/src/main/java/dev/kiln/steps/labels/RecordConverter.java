@@ -1,20 +1,12 @@
 package dev.kiln.steps.labels;
 
 import dev.kiln.steps.tfrecord.ExampleCodec;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns one validated image into serialized {@code tf.Example} bytes: reads the image file, checks
@@ -90,7 +82,7 @@ public final class RecordConverter {
               + "x"
               + info.height());
     }
-    String broken = decodeProblem(bytes, info.format());
+    String broken = completenessProblem(bytes, info.format());
     if (broken != null) {
       return reject(image, RejectReason.IMAGE_UNREADABLE, image.filename() + ": " + broken);
     }
@@ -99,42 +91,88 @@ public final class RecordConverter {
   }
 
   /**
-   * Decodes the whole image, so that a file whose header is intact but whose data is cut short or
-   * corrupt is rejected here rather than failing training. JPEG is decoded to a raster (no colour
-   * conversion, so CMYK and other colour spaces that TensorFlow decodes are not refused).
+   * Checks that the image data is complete, so that a file whose header is intact but whose data
+   * is cut short is rejected here rather than failing training. A JPEG must reach its end-of-image
+   * marker after its first scan; a PNG's chunks must all fit and end with {@code IEND}. This walks
+   * the bytes once instead of decoding them: a full decode (about 20 ms for a 768x768 JPEG on one
+   * core) would make the conversion an order of magnitude slower. Entropy data that is complete
+   * but corrupt is not detected.
    *
-   * @return what is wrong, or null when the image decodes
+   * @return what is wrong, or null when the data is complete
    */
-  static String decodeProblem(byte[] bytes, ImageFormat format) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        return "no decoder for " + format.tfName();
+  static String completenessProblem(byte[] b, ImageFormat format) {
+    return switch (format) {
+      case JPEG -> jpegProblem(b);
+      case PNG -> pngProblem(b);
+      default -> null;
+    };
+  }
+
+  private static String jpegProblem(byte[] b) {
+    int n = b.length;
+    int i = 2; // after SOI, checked by the header reader
+    while (i + 1 < n) {
+      if ((b[i] & 0xFF) != 0xFF) {
+        return "the image data is corrupt: no JPEG marker at byte " + i;
       }
-      ImageReader r = readers.next();
-      List<String> warnings = new ArrayList<>();
-      try {
-        r.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-        r.setInput(in, true, true);
-        if (r.canReadRaster()) {
-          r.readRaster(0, null);
-        } else {
-          r.read(0);
+      int m = b[i + 1] & 0xFF;
+      if (m == 0xFF) {
+        i++; // fill byte
+        continue;
+      }
+      if (m == 0xD9) {
+        return "the image data ends before its first scan (a truncated or corrupt file)";
+      }
+      if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+        i += 2;
+        continue;
+      }
+      if (i + 3 >= n) {
+        break;
+      }
+      int len = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+      if (len < 2 || i + 2 + len > n) {
+        break;
+      }
+      i += 2 + len;
+      if (m == 0xDA) {
+        // Entropy-coded data: a 0xFF there is always followed by 0x00 or a marker, so the first
+        // 0xFF 0xD9 from here on is the end of the image.
+        for (int k = i; k + 1 < n; k++) {
+          if ((b[k] & 0xFF) == 0xFF && (b[k + 1] & 0xFF) == 0xD9) {
+            return null;
+          }
         }
-      } finally {
-        r.dispose();
+        break;
       }
-      for (String w : warnings) {
-        if (w.toLowerCase(Locale.ROOT).contains("premature end")) {
-          return "the image data ends early (a truncated file): " + w;
-        }
-      }
-      return null;
-    } catch (IOException | RuntimeException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return "the image data cannot be decoded (a truncated or corrupt file): "
-          + (e.getMessage() == null ? cause.toString() : e.getMessage());
     }
+    return "the image data ends early: the JPEG has no end-of-image marker after "
+        + n
+        + " bytes (a truncated file)";
+  }
+
+  private static String pngProblem(byte[] b) {
+    int n = b.length;
+    long i = 8; // after the signature, checked by the header reader
+    while (i + 8 <= n) {
+      int at = (int) i;
+      long len =
+          ((long) (b[at] & 0xFF) << 24)
+              | ((b[at + 1] & 0xFF) << 16)
+              | ((b[at + 2] & 0xFF) << 8)
+              | (b[at + 3] & 0xFF);
+      boolean iend = b[at + 4] == 'I' && b[at + 5] == 'E' && b[at + 6] == 'N' && b[at + 7] == 'D';
+      i += 12 + len;
+      if (i > n) {
+        break;
+      }
+      if (iend) {
+        return null;
+      }
+    }
+    return "the image data ends early: the PNG's chunks stop before IEND after "
+        + n
+        + " bytes (a truncated file)";
   }
 
   private static Rejected reject(LabeledImage image, RejectReason reason, String detail) {
