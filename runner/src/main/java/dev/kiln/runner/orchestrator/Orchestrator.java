@@ -443,9 +443,9 @@ public final class Orchestrator implements AutoCloseable {
     ExecutorKind kind = kindOf(node.step());
     Executor executor = executors.get(kind);
     try {
-      if (store.execution(executionId).attempt() > 0) {
-        store.clearAttempt(executionId);
-      }
+      // Whatever an earlier attempt recorded goes, also one stopped between recording its
+      // parameters and starting (attempt 0 then).
+      store.clearAttempt(executionId);
       store.recordParameters(executionId, parameterRecords(node.step(), params));
       store.recordInputs(executionId, inputRecords(inputs));
       dir.placeInputs(inputs);

@@ -130,10 +130,18 @@ class OrchestratorStopTest {
     Step chatty =
         Step.builder("chatty", new StepRun.JavaFunction(Chatty.class.getName()))
             .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
+            .addParameter(
+                dev.kiln.pipelines.ParameterSpec.builder("n", dev.kiln.pipelines.ParameterType.INTEGER)
+                    .optDefault(1)
+                    .build())
             .build();
     Step chatty2 =
         Step.builder("chatty2", new StepRun.JavaFunction(Chatty.class.getName()))
             .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
+            .addParameter(
+                dev.kiln.pipelines.ParameterSpec.builder("n", dev.kiln.pipelines.ParameterType.INTEGER)
+                    .optDefault(1)
+                    .build())
             .build();
     for (int round = 0; round < 5; round++) {
       Pipeline p = parallel("probe" + round, "chatty", "chatty2", "bad");
@@ -149,6 +157,14 @@ class OrchestratorStopTest {
       for (String sibling : List.of("chatty", "chatty2")) {
         assertThat(e.get(sibling).status()).isIn(ExecutionStatus.STOPPED, ExecutionStatus.SKIPPED);
         assertThat(Chatty.FINISHED).doesNotContain(e.get(sibling).id());
+      }
+      // Resuming the run fails the same node again, for the same reason, and nothing else.
+      RunResult again = orchestrator.resume(r.runId(), plan, RunOptions.of("t"));
+      assertThat(again.summary()).matches("failed: bad(; stopped: .*)?");
+      for (ExecutionRecord x : executions(r.runId()).values()) {
+        if (!x.nodeName().equals("bad")) {
+          assertThat(x.status()).isIn(ExecutionStatus.STOPPED, ExecutionStatus.SKIPPED);
+        }
       }
     }
     // The store is still whole: a new run records and reads back.
