@@ -122,8 +122,10 @@ public final class CocoReader implements LabelReader {
       }
     }
 
-    // images
+    // images: a malformed entry rejects that image (and, silently, its annotations)
+    List<Rejection> rejections = new ArrayList<>();
     Map<String, ImageEntry> byId = new LinkedHashMap<>();
+    Set<String> rejectedIds = new HashSet<>();
     ArrayNode imgs = json.arrayField(top, "images", "");
     for (int i = 0; i < imgs.size(); i++) {
       String path = "images[" + i + "]";
@@ -137,17 +139,22 @@ public final class CocoReader implements LabelReader {
             "expected an integer or string id, got " + LocatedJson.describe(idNode));
       }
       String id = idNode.asText();
-      String fileName = json.textField(im, "file_name", path);
-      int w = json.optionalSize(im, "width", path);
-      int h = json.optionalSize(im, "height", path);
       if (byId.containsKey(id)) {
         throw json.error(idNode, im, path + ".id", "duplicate image id " + id);
       }
-      byId.put(id, new ImageEntry(path, fileName, w, h, new ArrayList<>()));
+      try {
+        String fileName = json.textField(im, "file_name", path);
+        int w = json.optionalSize(im, "width", path);
+        int h = json.optionalSize(im, "height", path);
+        byId.put(id, new ImageEntry(path, fileName, w, h, new ArrayList<>()));
+      } catch (LabelFormatException e) {
+        rejectedIds.add(id);
+        rejections.add(
+            new Rejection(display + "#" + path, RejectReason.MALFORMED_ANNOTATION, e.getMessage()));
+      }
     }
 
     // annotations
-    List<Rejection> rejections = new ArrayList<>();
     Set<Long> used = new HashSet<>();
     ArrayNode anns = json.arrayField(top, "annotations", "");
     for (int i = 0; i < anns.size(); i++) {
@@ -177,6 +184,9 @@ public final class CocoReader implements LabelReader {
         continue;
       }
       ImageEntry target = byId.get(imageId.asText());
+      if (target == null && rejectedIds.contains(imageId.asText())) {
+        continue; // its image is rejected already
+      }
       if (target == null) {
         rejections.add(
             new Rejection(

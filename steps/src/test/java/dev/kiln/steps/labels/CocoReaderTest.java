@@ -143,32 +143,32 @@ class CocoReaderTest {
   }
 
   @Test
-  void wrongTypesAndMissingFieldsAreLocated() throws IOException {
+  void aMalformedImageEntryRejectsThatImageWithItsLocationAndTheRestGoOn() throws IOException {
     TestImages.text(
         dir.resolve("_annotations.coco.json"),
         """
         {
           "categories": [{"id": 1, "name": "cat"}],
-          "images": [{"id": 1, "file_name": "a.jpg", "width": "forty"}],
-          "annotations": []
+          "images": [{"id": 1, "file_name": "a.jpg", "width": "forty"},
+                     {"id": 2, "width": 4, "height": 3},
+                     {"id": 3, "file_name": "c.jpg", "width": 4, "height": 3}],
+          "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1]}]
         }
         """);
-    assertThatThrownBy(() -> CocoReader.parse(dir.resolve("_annotations.coco.json"), dir))
-        .hasMessage(
-            "_annotations.coco.json:3:55: images[0].width: expected an integer, got the string"
-                + " \"forty\"");
-
-    TestImages.text(
-        dir.resolve("_annotations.coco.json"),
-        """
-        {
-          "categories": [{"id": 1, "name": "cat"}],
-          "images": [{"id": 1, "width": 4, "height": 3}],
-          "annotations": []
-        }
-        """);
-    assertThatThrownBy(() -> CocoReader.parse(dir.resolve("_annotations.coco.json"), dir))
-        .hasMessage("_annotations.coco.json:3:14: images[0]: missing required field \"file_name\"");
+    ReadResult r = CocoReader.parse(dir.resolve("_annotations.coco.json"), dir);
+    assertThat(r.images()).extracting(LabeledImage::sourceId).containsExactly("c.jpg");
+    // the annotation of the rejected image 1 is not reported again as an orphan
+    assertThat(r.rejections())
+        .containsExactly(
+            new Rejection(
+                "_annotations.coco.json#images[0]",
+                RejectReason.MALFORMED_ANNOTATION,
+                "_annotations.coco.json:3:55: images[0].width: expected an integer, got the string"
+                    + " \"forty\""),
+            new Rejection(
+                "_annotations.coco.json#images[1]",
+                RejectReason.MALFORMED_ANNOTATION,
+                "_annotations.coco.json:4:14: images[1]: missing required field \"file_name\""));
   }
 
   @Test
