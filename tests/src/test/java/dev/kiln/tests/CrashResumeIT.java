@@ -142,6 +142,45 @@ class CrashResumeIT {
   }
 
   @Test
+  void aStepDoesNotOutliveAnOrchestratorKilledWithSigkill() throws Exception {
+    Path marks = Files.createDirectories(dir.resolve("marks"));
+    Path yaml = Files.writeString(dir.resolve("valohai.yaml"), PIPELINE);
+    Path home = dir.resolve("home");
+    Map<String, String> env = Map.of("KILN_HOME", home.toString());
+    Process run =
+        KilnProcess.start(
+            dir, env, dir.resolve("run.log"), "run", "--file", yaml.toString(), "--pipeline",
+            "crash", "--param", "marks=" + marks);
+    waitFor(marks.resolve("slow.started"), run, dir.resolve("run.log"));
+    List<ProcessHandle> step = run.descendants().toList();
+    assertThat(step).isNotEmpty();
+    run.destroyForcibly(); // only the orchestrator's JVM, not its children
+    run.waitFor(30, TimeUnit.SECONDS);
+    // The step's process group goes with it: nothing is left to write into a later attempt.
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+    while (step.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    assertThat(step).noneMatch(ProcessHandle::isAlive);
+
+    String runId;
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
+      runId = store.listRuns(RunQuery.newest()).items().get(0).id();
+    }
+    Process resume = KilnProcess.start(dir, env, dir.resolve("resume.log"), "resume", runId);
+    assertThat(resume.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(resume.exitValue()).as(Files.readString(dir.resolve("resume.log"))).isZero();
+    assertThat(Files.readAllLines(marks.resolve("slow.count"))).hasSize(2);
+
+    // Resuming a run that already succeeded says so.
+    Process again = KilnProcess.start(dir, env, dir.resolve("again.log"), "resume", runId);
+    assertThat(again.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(again.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("again.log"))).contains("already succeeded");
+    assertThat(Files.readAllLines(marks.resolve("slow.count"))).hasSize(2);
+  }
+
+  @Test
   void sigtermStopsTheRunCleanlyAndRecordsItAsStopped() throws Exception {
     Path marks = Files.createDirectories(dir.resolve("marks"));
     Path yaml = Files.writeString(dir.resolve("valohai.yaml"), PIPELINE);
@@ -153,7 +192,7 @@ class CrashResumeIT {
     waitFor(marks.resolve("slow.started"), run, dir.resolve("run.log"));
     run.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook stops the run
     assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(run.exitValue()).isNotZero();
+    assertThat(run.exitValue()).as("a stopped run exits 1, not the JVM's 143").isEqualTo(1);
     try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
       RunRecord r = store.listRuns(RunQuery.newest()).items().get(0);
       assertThat(r.status()).isEqualTo(RunStatus.STOPPED);

@@ -34,8 +34,33 @@ public final class KilnCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  private static final java.util.concurrent.CountDownLatch MAIN_DONE =
+      new java.util.concurrent.CountDownLatch(1);
+  private static volatile int mainExitCode = 1;
+
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    mainExitCode = code;
+    MAIN_DONE.countDown();
+    System.exit(code);
+  }
+
+  /**
+   * For a shutdown hook that has stopped a run on SIGTERM or Ctrl-C: waits until the command has
+   * returned (its store closed) and ends the JVM with the command's exit code (1 for a stopped
+   * run, as docs/running.md says) instead of the JVM's 143 or 130. Returns when the command did
+   * not finish in time, or when Kiln runs inside another program (tests): then nothing is ended.
+   */
+  static void exitWithCommandStatus(long timeoutSeconds) {
+    try {
+      if (MAIN_DONE.await(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(mainExitCode);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs a command line and returns the exit code; used by {@link #main} and by tests. */

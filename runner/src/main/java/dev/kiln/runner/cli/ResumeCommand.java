@@ -52,6 +52,13 @@ final class ResumeCommand implements Callable<Integer> {
     } catch (NotFoundException e) {
       throw new UserException("no run " + runId + " in this Kiln home");
     }
+    if (run.status() == dev.kiln.lineage.model.RunStatus.SUCCEEDED) {
+      err.println(
+          "kiln: run " + runId + " already succeeded; there is nothing to resume (kiln show "
+              + runId + " tells what it made)");
+      out.println(runId);
+      return 0;
+    }
     JsonNode recorded = JSON.readTree(run.paramsJson());
     Map<String, List<String>> params = lists(recorded.path("params"));
     Map<String, List<String>> inputs = lists(recorded.path("inputs"));

@@ -66,7 +66,9 @@ final class RunSupport {
             () -> {
               orchestrator.stop("interrupted (Ctrl-C or a signal)");
               try {
-                finished.await(30, TimeUnit.SECONDS);
+                if (finished.await(30, TimeUnit.SECONDS)) {
+                  KilnCli.exitWithCommandStatus(10);
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
