@@ -88,6 +88,15 @@ final class StepCommand implements Callable<Integer> {
     }
     try {
       run(function, values, env, inputs, outputs, out, beam);
+    } catch (IllegalArgumentException e) {
+      // Steps report what is wrong with their inputs and parameters this way: a user's mistake.
+      String where =
+          env.containsKey("VH_INPUTS_DIR")
+              ? ""
+              : "\n  (kiln step reads its inputs from " + inputs + "/NAME/ and writes to " + outputs
+                  + "/; run it inside a Valohai execution folder, or set VH_INPUTS_DIR and"
+                  + " VH_OUTPUTS_DIR)";
+      throw new UserException("step " + name + ": " + e.getMessage() + where);
     } finally {
       if (beam != null) {
         beam.close();
