@@ -89,6 +89,11 @@ public final class DtoReader {
           "node-selector", "tolerations", "environment");
   static final List<String> NODE_TYPES = List.of("execution", "task", "deployment");
   static final List<String> PARAMETER_TYPES = List.of("string", "integer", "float", "flag");
+
+  /** Type names from other languages that users write, and the name valohai.yaml uses. */
+  static final Map<String, String> TYPE_ALIASES =
+      Map.of(
+          "int", "integer", "double", "float", "bool", "flag", "boolean", "flag", "str", "string");
   static final List<String> MULTIPLE_MODES = List.of("separate", "repeat", "none");
   static final List<String> ON_ERROR = List.of("stop-all", "stop-next", "continue", "retry");
   static final List<String> EDGE_MERGE_MODES = List.of("replace", "append");
@@ -282,7 +287,7 @@ public final class DtoReader {
   private Parameter readParameter(Obj o) {
     o.known(PARAMETER_KEYS, Severity.ERROR);
     String name = o.str("name", true);
-    String type = o.oneOf("type", PARAMETER_TYPES);
+    String type = o.oneOf("type", PARAMETER_TYPES, TYPE_ALIASES);
     String multiple = o.oneOfLower("multiple", MULTIPLE_MODES);
     if ("flag".equals(type) && multiple != null && !multiple.equals("none")) {
       o.error("multiple", true, "a flag parameter can't be `multiple`");
@@ -830,6 +835,18 @@ public final class DtoReader {
     }
 
     String oneOf(String key, List<String> allowed) {
+      return oneOf(key, allowed, Map.of());
+    }
+
+    /** Like {@link #oneOf(String, List)}, hinting {@code use X} for a known alias. */
+    String oneOf(String key, List<String> allowed, Map<String, String> aliases) {
+      Optional<YamlNode> raw = map.get(key);
+      if (raw.isPresent() && raw.get() instanceof YamlScalar rs && !rs.isNull()
+          && aliases.containsKey(rs.text().toLowerCase(Locale.ROOT))) {
+        error(key, true, "unknown type `" + rs.text() + "`; use "
+            + aliases.get(rs.text().toLowerCase(Locale.ROOT)));
+        return null;
+      }
       String s = str(key, false);
       if (s != null && !allowed.contains(s)) {
         error(key, true, "`" + s + "` is not one of " + String.join(", ", allowed)
