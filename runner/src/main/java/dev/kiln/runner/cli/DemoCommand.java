@@ -55,6 +55,8 @@ import picocli.CommandLine.Spec;
       "Progress goes to standard error; the run id is printed alone on standard output."
     })
 final class DemoCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ConsoleOptions consoleOptions = new ConsoleOptions();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -106,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserException("--images " + images + ": the demo needs at least 10 images");
     }
     long started = System.nanoTime();
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus)) {
+    try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus)) {
       Path home = runtime.store.config().kilnHome();
       Path demoDir = home.resolve("demo");
       Path dataset = demoDir.resolve("shapes-" + images + "-" + imageSize + "-seed" + seed);

@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
       "The run id is printed alone on standard output; exit code 0 only when it succeeded."
     })
 final class ExecCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ConsoleOptions consoleOptions = new ConsoleOptions();
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin BeamOptions beam = BeamOptions.none();
@@ -95,7 +97,7 @@ final class ExecCommand implements Callable<Integer> {
             .withInputs(inputMap)
             .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
+    try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), null, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       return RunSupport.report(result, out);
     }

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
       "The pipeline is read again from where the run recorded it came from."
     })
 final class ResumeCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ConsoleOptions consoleOptions = new ConsoleOptions();
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -90,7 +92,7 @@ final class ResumeCommand implements Callable<Integer> {
             .withInputs(inputs)
             .withCommit(run.commit())
             .withReuse(recorded.path("reuse").asBoolean(false));
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), null, beam)) {
+    try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), null, beam)) {
       // A run of a commit that kiln watch checked out resumes in that checkout, so its steps see
       // the same code and its relative inputs the same files.
       java.nio.file.Path workingDir = java.nio.file.Path.of("").toAbsolutePath();

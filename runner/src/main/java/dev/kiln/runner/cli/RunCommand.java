@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       "Exit code 0 only when the run succeeded."
     })
 final class RunCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ConsoleOptions consoleOptions = new ConsoleOptions();
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin BeamOptions beam = BeamOptions.none();
@@ -72,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
             .withInputs(inputMap)
             .withCommit(RunSupport.commitOf(commit, file, err))
             .withReuse(reuse);
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus, beam)) {
+    try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus, beam)) {
       RunResult result = RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       return RunSupport.report(result, out);
     }

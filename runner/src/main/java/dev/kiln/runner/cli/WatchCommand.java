@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
           + " error. With --once: exit code 0 when every run succeeded and the fetch worked."
     })
 final class WatchCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin ConsoleOptions consoleOptions = new ConsoleOptions();
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -130,7 +132,7 @@ final class WatchCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    try (KilnRuntime runtime = KilnRuntime.open(new TerminalConsole(err), cpus, beam);
+    try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus, beam);
         GitWatcher watcher = openWatcher(settings, runtime, credentials, log)) {
       if (once) {
         List<TriggeredRun> runs = watcher.poll();

@@ -104,11 +104,16 @@ public final class InProcessJavaExecutor implements Executor {
     if (cause instanceof InterruptedException && request.cancellation().isCancelled()) {
       return new ExecutionResult(false, true, Optional.empty(), "stopped", device[0]);
     }
-    StringWriter trace = new StringWriter();
-    cause.printStackTrace(new PrintWriter(trace));
     Instant now = Instant.now();
-    for (String line : trace.toString().split("\n")) {
-      listener.line(new OutputLine(now, OutputLine.Stream.STDERR, line));
+    if (cause.getClass() == IllegalArgumentException.class && System.getenv("KILN_DEBUG") == null) {
+      // How steps report a bad input or parameter: the message is the whole story.
+      listener.line(new OutputLine(now, OutputLine.Stream.STDERR, "error: " + cause.getMessage()));
+    } else {
+      StringWriter trace = new StringWriter();
+      cause.printStackTrace(new PrintWriter(trace));
+      for (String line : trace.toString().split("\n")) {
+        listener.line(new OutputLine(now, OutputLine.Stream.STDERR, line));
+      }
     }
     return failed(String.valueOf(cause.getMessage() == null ? cause : cause.getMessage()));
   }

@@ -127,6 +127,7 @@ public final class TrainFunction implements StepFunction {
             double secs = (System.nanoTime() - windowStart) / 1e9;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", step);
+            m.put("total_steps", totalSteps);
             m.put("epoch", epoch);
             m.put("loss", round(windowLoss / windowSteps));
             m.put("learning_rate", schedule.getNewValue(step));
