@@ -166,6 +166,21 @@ public final class Planner {
     supplied.forEach((n, m) -> suppliedNames.put(n, m.keySet()));
     List<Problem> runnable = Validator.checkRunnable(project, pipeline, suppliedNames);
     problems.addAll(runnable);
+    for (Node n : nodes.values()) {
+      if (n instanceof Node.Task t) {
+        // Running it once with the step's defaults would look like a search that found nothing.
+        problems.add(
+            Problem.error(
+                "task-not-run",
+                ModelPath.pipeline(pipeline.name())
+                    .field("nodes")
+                    .index(pipeline.nodes().indexOf(n)),
+                "node \"" + t.name() + "\" is a task (a hyperparameter search"
+                    + t.task().map(b -> " from blueprint \"" + b + "\"").orElse("")
+                    + "); Kiln does not run task nodes yet. Make it an execution node"
+                    + " (type: execution) to run the step once, or see docs/valohai-yaml.md"));
+      }
+    }
 
     if (problems.stream().anyMatch(Problem::isError)) {
       throw new PipelineValidationException(problems);

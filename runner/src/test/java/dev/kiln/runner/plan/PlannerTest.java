@@ -134,4 +134,30 @@ class PlannerTest {
                             + " required, but it has no default, no edge feeds it and the run does"
                             + " not give it; give it with --input b.data=URI"));
   }
+
+  @Test
+  void aTaskNodeIsRefusedInsteadOfRunningOnceWithItsDefaults() {
+    Pipeline tuned =
+        new Pipeline(
+            "tuned",
+            List.of(
+                new Node.Task(
+                    "search", Optional.of("work"), Optional.empty(),
+                    dev.kiln.pipelines.StepOverride.NONE, dev.kiln.pipelines.OnError.STOP_ALL,
+                    dev.kiln.pipelines.EdgeMergeMode.REPLACE, List.of(), Map.of())),
+            List.of(), List.of(), false, Map.of());
+    Project project = Project.of(List.of(STEP), List.of(tuned));
+    assertThatThrownBy(
+            () -> Planner.plan(project, tuned, Map.of(), Map.of("search.data", List.of("x"))))
+        .isInstanceOf(PipelineValidationException.class)
+        .satisfies(
+            e ->
+                assertThat(((PipelineValidationException) e).errors())
+                    .extracting(Problem::toString)
+                    .anySatisfy(
+                        m ->
+                            assertThat(m)
+                                .contains("node \"search\" is a task")
+                                .contains("Kiln does not run task nodes yet")));
+  }
 }
