@@ -119,6 +119,17 @@ class OrchestratorStopTest {
         .allSatisfy(x -> assertThat(x.status()).isEqualTo(ExecutionStatus.SUCCEEDED));
   }
 
+  /** An in-process step with a parameter (so a retry has something to record again). */
+  static Step chatty(String name) {
+    return Step.builder(name, new StepRun.JavaFunction(Chatty.class.getName()))
+        .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
+        .addParameter(
+            dev.kiln.pipelines.ParameterSpec.builder("n", dev.kiln.pipelines.ParameterType.INTEGER)
+                .optDefault(1)
+                .build())
+        .build();
+  }
+
   @Test
   void aNodeFailingBeforeItStartsStopsSiblingsWithoutBreakingTheStore() {
     // As the probe: a missing input fails one node at once while in-process siblings write log
@@ -127,22 +138,8 @@ class OrchestratorStopTest {
         Step.command("bad", "cat $VH_INPUTS_DIR/words/*")
             .addInput(dev.kiln.pipelines.InputSpec.of("words"))
             .build();
-    Step chatty =
-        Step.builder("chatty", new StepRun.JavaFunction(Chatty.class.getName()))
-            .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
-            .addParameter(
-                dev.kiln.pipelines.ParameterSpec.builder("n", dev.kiln.pipelines.ParameterType.INTEGER)
-                    .optDefault(1)
-                    .build())
-            .build();
-    Step chatty2 =
-        Step.builder("chatty2", new StepRun.JavaFunction(Chatty.class.getName()))
-            .optResources(Resources.DEFAULT.withExecutor(ExecutorKind.BEAM))
-            .addParameter(
-                dev.kiln.pipelines.ParameterSpec.builder("n", dev.kiln.pipelines.ParameterType.INTEGER)
-                    .optDefault(1)
-                    .build())
-            .build();
+    Step chatty = chatty("chatty");
+    Step chatty2 = chatty("chatty2");
     for (int round = 0; round < 5; round++) {
       Pipeline p = parallel("probe" + round, "chatty", "chatty2", "bad");
       Plan plan =
