@@ -332,18 +332,15 @@ public final class Orchestrator implements AutoCloseable {
     }
     if (failedStopAll != null) {
       String why = "the pipeline stopped after node " + failedStopAll + " failed";
+      // Nodes that never got to run are skipped; whatever was running, or submitted and not yet
+      // started, was cancelled: it is stopped, so that resume runs it again.
       for (ExecutionRecord e : store.executions(runId, Set.of())) {
+        boolean cancelled = status.get(e.nodeName()) == ExecutionStatus.STOPPED;
         if (e.status() == ExecutionStatus.CREATED
-            || (e.status() == ExecutionStatus.QUEUED
-                && status.get(e.nodeName()) != ExecutionStatus.STOPPED)) {
+            || (e.status() == ExecutionStatus.QUEUED && !cancelled)) {
           store.skip(e.id(), why);
           status.put(e.nodeName(), ExecutionStatus.SKIPPED);
-        }
-      }
-      // Whatever was running (or submitted and not yet started) was cancelled: it is stopped,
-      // so that resume runs it again.
-      for (ExecutionRecord e : store.executions(runId, Set.of())) {
-        if (e.status().after(ExecutionEvent.STOP).isPresent()) {
+        } else if (e.status().after(ExecutionEvent.STOP).isPresent()) {
           store.transitionExecution(
               e.id(), ExecutionEvent.STOP, ExecutionUpdate.failed(null, "stopped: " + why));
           status.put(e.nodeName(), ExecutionStatus.STOPPED);
