@@ -90,11 +90,7 @@ class CrashResumeIT {
     Path home = dir.resolve("home");
     Map<String, String> env = Map.of("KILN_HOME", home.toString());
 
-    Process run =
-        KilnProcess.start(
-            dir, env, dir.resolve("run.log"), "run", "--file", yaml.toString(), "--pipeline",
-            "crash", "--param", "marks=" + marks);
-    waitFor(marks.resolve("slow.started"), run, dir.resolve("run.log"));
+    Process run = startUntilSlowRuns(env, yaml, marks);
     KilnProcess.killTree(run);
     run.waitFor(30, TimeUnit.SECONDS);
 
@@ -147,11 +143,7 @@ class CrashResumeIT {
     Path yaml = Files.writeString(dir.resolve("valohai.yaml"), PIPELINE);
     Path home = dir.resolve("home");
     Map<String, String> env = Map.of("KILN_HOME", home.toString());
-    Process run =
-        KilnProcess.start(
-            dir, env, dir.resolve("run.log"), "run", "--file", yaml.toString(), "--pipeline",
-            "crash", "--param", "marks=" + marks);
-    waitFor(marks.resolve("slow.started"), run, dir.resolve("run.log"));
+    Process run = startUntilSlowRuns(env, yaml, marks);
     List<ProcessHandle> step = run.descendants().toList();
     assertThat(step).isNotEmpty();
     run.destroyForcibly(); // only the orchestrator's JVM, not its children
@@ -185,11 +177,7 @@ class CrashResumeIT {
     Path marks = Files.createDirectories(dir.resolve("marks"));
     Path yaml = Files.writeString(dir.resolve("valohai.yaml"), PIPELINE);
     Path home = dir.resolve("home");
-    Process run =
-        KilnProcess.start(
-            dir, Map.of("KILN_HOME", home.toString()), dir.resolve("run.log"), "run", "--file",
-            yaml.toString(), "--pipeline", "crash", "--param", "marks=" + marks);
-    waitFor(marks.resolve("slow.started"), run, dir.resolve("run.log"));
+    Process run = startUntilSlowRuns(Map.of("KILN_HOME", home.toString()), yaml, marks);
     run.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook stops the run
     assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(run.exitValue()).as("a stopped run exits 1, not the JVM's 143").isEqualTo(1);
@@ -206,6 +194,17 @@ class CrashResumeIT {
             .filter(p -> p.info().commandLine().orElse("").contains("sleep 120"))
             .count())
         .isZero();
+  }
+
+  /** Starts {@code kiln run} of the crash pipeline and returns once its slow step runs. */
+  private Process startUntilSlowRuns(Map<String, String> env, Path yaml, Path marks)
+      throws Exception {
+    Process run =
+        KilnProcess.start(
+            dir, env, dir.resolve("run.log"), "run", "--file", yaml.toString(), "--pipeline",
+            "crash", "--param", "marks=" + marks);
+    waitFor(marks.resolve("slow.started"), run, dir.resolve("run.log"));
+    return run;
   }
 
   private static void waitFor(Path file, Process p, Path log) throws Exception {
