@@ -174,7 +174,7 @@ public final class LineageStore implements AutoCloseable {
         c -> {
           Instant now = now();
           RunRecord stopped = transitionRun(c, runId, RunEvent.STOP, reason, now);
-          for (ExecutionRecord execution : selectExecutions(c, runId, Set.of())) {
+          for (ExecutionRecord execution : selectExecutions(c, runId, Set.of(), true)) {
             if (execution.status().after(ExecutionEvent.STOP).isPresent()) {
               transitionExecution(
                   c, execution, ExecutionEvent.STOP, ExecutionUpdate.failed(null, reason), now);
@@ -348,14 +348,31 @@ public final class LineageStore implements AutoCloseable {
                     + spec.nodeName()
                     + "\" to a finished run; resume it first");
           }
-          if (selectExecution(c, spec.runId(), spec.nodeName()).isPresent()) {
+          if (spec.trial() == 0 && selectExecution(c, spec.runId(), spec.nodeName()).isPresent()) {
             throw new LineageStoreException(
                 "run " + run.id() + " already has a node named \"" + spec.nodeName() + "\"");
+          }
+          if (spec.trial() > 0) {
+            ExecutionRecord task = requireExecution(c, spec.parentId());
+            if (task.isTrial()
+                || !task.runId().equals(spec.runId())
+                || !task.nodeName().equals(spec.nodeName())) {
+              throw new LineageStoreException(
+                  "execution " + task.id() + " (node \"" + task.nodeName() + "\" of run "
+                      + task.runId() + ") is not the task execution of node \""
+                      + spec.nodeName() + "\" of run " + spec.runId());
+            }
+            if (selectTrial(c, spec.parentId(), spec.trial()).isPresent()) {
+              throw new LineageStoreException(
+                  "node \"" + spec.nodeName() + "\" of run " + run.id() + " already has trial "
+                      + spec.trial());
+            }
           }
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO executions (id, run_id, node_name, step_name, status, executor,"
-                      + " attempt, created_at, cache_key) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+                      + " attempt, created_at, cache_key, parent_id, trial)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, spec.runId());
             ps.setString(3, spec.nodeName());
@@ -364,6 +381,8 @@ public final class LineageStore implements AutoCloseable {
             Rows.setString(ps, 6, spec.executor());
             Rows.setInstant(ps, 7, now);
             Rows.setString(ps, 8, spec.cacheKey());
+            Rows.setString(ps, 9, spec.parentId());
+            ps.setInt(10, spec.trial());
             ps.executeUpdate();
           }
           insertEvent(
@@ -382,7 +401,9 @@ public final class LineageStore implements AutoCloseable {
               null,
               spec.cacheKey(),
               null,
-              null);
+              null,
+              spec.parentId(),
+              spec.trial());
         });
   }
 
@@ -410,6 +431,103 @@ public final class LineageStore implements AutoCloseable {
         c -> {
           requireRun(c, runId);
           return selectExecutions(c, runId, statuses);
+        });
+  }
+
+  /** The trials of a task node's execution, by trial number; empty for any other execution. */
+  public List<ExecutionRecord> trials(String taskExecutionId) {
+    return tx(
+        "list trials of execution " + taskExecutionId,
+        c -> {
+          requireExecution(c, taskExecutionId);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + Rows.EXECUTION_COLUMNS
+                      + " FROM executions e WHERE e.parent_id = ? ORDER BY e.trial")) {
+            ps.setString(1, taskExecutionId);
+            return list(ps, Rows::execution);
+          }
+        });
+  }
+
+  /**
+   * Records what a task execution searches (the tuning spec as JSON); written once, before its
+   * first trial, so that a resumed job searches the same space.
+   */
+  public void recordTuningSpec(String taskExecutionId, String specJson) {
+    tx(
+        "record the tuning spec of execution " + taskExecutionId,
+        c -> {
+          ExecutionRecord task = requireExecution(c, taskExecutionId);
+          if (task.isTrial()) {
+            throw new LineageStoreException(
+                "execution " + task.id() + " is a trial; a tuning spec belongs to its task");
+          }
+          if (selectTuningSpec(c, taskExecutionId).isPresent()) {
+            throw new LineageStoreException(
+                "execution " + task.id() + " already has a tuning spec; it is written once");
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO tuning_jobs (execution_id, spec_json) VALUES (?, ?)")) {
+            ps.setString(1, taskExecutionId);
+            ps.setString(2, specJson);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The tuning spec recorded for a task execution, if it is one. */
+  public Optional<String> tuningSpec(String taskExecutionId) {
+    return tx("read the tuning spec of " + taskExecutionId, c -> selectTuningSpec(c, taskExecutionId));
+  }
+
+  private static Optional<String> selectTuningSpec(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT spec_json FROM tuning_jobs WHERE execution_id = ?")) {
+      ps.setString(1, id);
+      return first(ps, rs -> rs.getString(1));
+    }
+  }
+
+  /** Records which trial of the task execution is the best so far (its outputs go on). */
+  public void recordBestTrial(String taskExecutionId, String trialExecutionId) {
+    tx(
+        "record the best trial of " + taskExecutionId,
+        c -> {
+          ExecutionRecord trial = requireExecution(c, trialExecutionId);
+          if (!taskExecutionId.equals(trial.parentId())) {
+            throw new LineageStoreException(
+                "execution " + trialExecutionId + " is not a trial of " + taskExecutionId);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE tuning_jobs SET best_execution_id = ? WHERE execution_id = ?")) {
+            ps.setString(1, trialExecutionId);
+            ps.setString(2, taskExecutionId);
+            if (ps.executeUpdate() != 1) {
+              throw new LineageStoreException(
+                  "execution " + taskExecutionId + " has no tuning spec; record it first");
+            }
+          }
+          return null;
+        });
+  }
+
+  /** The best trial recorded for a task execution, if any. */
+  public Optional<String> bestTrial(String taskExecutionId) {
+    return tx(
+        "read the best trial of " + taskExecutionId,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT best_execution_id FROM tuning_jobs WHERE execution_id = ?")) {
+            ps.setString(1, taskExecutionId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
         });
   }
 
@@ -538,7 +656,7 @@ public final class LineageStore implements AutoCloseable {
           Instant now = now();
           List<ExecutionRecord> reset = new ArrayList<>();
           for (ExecutionRecord running :
-              selectExecutions(c, runId, Set.of(ExecutionStatus.RUNNING))) {
+              selectExecutions(c, runId, Set.of(ExecutionStatus.RUNNING), true)) {
             reset.add(
                 transitionExecution(
                     c,
@@ -1127,7 +1245,9 @@ public final class LineageStore implements AutoCloseable {
         finishedAt,
         cacheKey,
         exitCode,
-        error);
+        error,
+        current.parentId(),
+        current.trial());
   }
 
   private static LineageStoreException changedMeanwhile(String what, String event, String was) {
@@ -1193,7 +1313,7 @@ public final class LineageStore implements AutoCloseable {
         c.prepareStatement(
             "SELECT "
                 + Rows.EXECUTION_COLUMNS
-                + " FROM executions e WHERE e.run_id = ? AND e.node_name = ?")) {
+                + " FROM executions e WHERE e.run_id = ? AND e.node_name = ? AND e.trial = 0")) {
       ps.setString(1, runId);
       ps.setString(2, nodeName);
       return first(ps, Rows::execution);
@@ -1205,8 +1325,27 @@ public final class LineageStore implements AutoCloseable {
     return selectExecution(c, executionId).orElseThrow(() -> unknownExecution(executionId));
   }
 
+  /** The nodes' executions of a run (not the trials of its task nodes). */
   static List<ExecutionRecord> selectExecutions(
       Connection c, String runId, Collection<ExecutionStatus> statuses) throws SQLException {
+    return selectExecutions(c, runId, statuses, false);
+  }
+
+  private static Optional<ExecutionRecord> selectTrial(Connection c, String taskId, int trial)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + Rows.EXECUTION_COLUMNS
+                + " FROM executions e WHERE e.parent_id = ? AND e.trial = ?")) {
+      ps.setString(1, taskId);
+      ps.setInt(2, trial);
+      return first(ps, Rows::execution);
+    }
+  }
+
+  private static List<ExecutionRecord> selectExecutions(
+      Connection c, String runId, Collection<ExecutionStatus> statuses, boolean withTrials)
+      throws SQLException {
     String filter =
         statuses.isEmpty()
             ? ""
@@ -1218,8 +1357,9 @@ public final class LineageStore implements AutoCloseable {
             "SELECT "
                 + Rows.EXECUTION_COLUMNS
                 + " FROM executions e WHERE e.run_id = ?"
+                + (withTrials ? "" : " AND e.trial = 0")
                 + filter
-                + " ORDER BY e.created_at, e.node_name")) {
+                + " ORDER BY e.created_at, e.node_name, e.trial")) {
       ps.setString(1, runId);
       int i = 2;
       for (ExecutionStatus status : statuses.stream().sorted().toList()) {

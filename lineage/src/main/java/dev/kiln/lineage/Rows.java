@@ -32,7 +32,7 @@ final class Rows {
   static final String EXECUTION_COLUMNS =
       "e.id, e.run_id, e.node_name, e.step_name, e.status, e.executor, e.device, e.attempt,"
           + " e.created_at, e.started_at, e.finished_at, e.cache_key, e.exit_code,"
-          + " e.error_message";
+          + " e.error_message, e.parent_id, e.trial";
 
   static RunRecord run(ResultSet rs) throws SQLException {
     String sha = rs.getString("commit_sha");
@@ -79,7 +79,9 @@ final class Rows {
         instant(rs, "finished_at"),
         rs.getString("cache_key"),
         exit,
-        rs.getString("error_message"));
+        rs.getString("error_message"),
+        rs.getString("parent_id"),
+        rs.getInt("trial"));
   }
 
   static ParameterValue parameter(ResultSet rs) throws SQLException {

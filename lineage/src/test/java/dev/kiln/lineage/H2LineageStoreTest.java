@@ -27,6 +27,36 @@ class H2LineageStoreTest extends LineageStoreContract {
   }
 
   @Test
+  void aStoreWrittenBeforeTrialsReadsUnchanged() throws Exception {
+    store.close();
+    store = null;
+    Path old = home.resolve("old");
+    StoreConfig config = StoreConfig.ofHome(old);
+    String url = config.effectiveJdbcUrl();
+    org.flywaydb.core.Flyway.configure(getClass().getClassLoader())
+        .dataSource(url, config.user(), config.password())
+        .locations("classpath:db/kiln/migration")
+        .target("2")
+        .load()
+        .migrate();
+    try (var c = java.sql.DriverManager.getConnection(url, config.user(), config.password());
+        var st = c.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO runs (id, pipeline, status, created_at, params_json) VALUES ('r1', 'p',"
+              + " 'SUCCEEDED', CURRENT_TIMESTAMP, '{}')");
+      st.executeUpdate(
+          "INSERT INTO executions (id, run_id, node_name, step_name, status, attempt, created_at)"
+              + " VALUES ('e1', 'r1', 'train', 'train', 'SUCCEEDED', 1, CURRENT_TIMESTAMP)");
+    }
+    store = LineageStore.open(config);
+    ExecutionRecord e = store.execution("e1");
+    assertThat(e.trial()).isZero();
+    assertThat(e.parentId()).isNull();
+    assertThat(store.findExecution("r1", "train")).contains(e);
+    assertThat(store.trials("e1")).isEmpty();
+  }
+
+  @Test
   void twoStoresInOneJvmShareTheDatabase() {
     try (LineageStore second = LineageStore.open(StoreConfig.ofHome(home))) {
       RunRecord run = store.createRun(NewRun.of("p"));

@@ -485,6 +485,76 @@ abstract class LineageStoreContract {
   }
 
   @Test
+  void aTaskNodeHasTrialsEachItsOwnExecution() {
+    RunRecord run = store.createRun(NewRun.of("p"));
+    store.transitionRun(run.id(), RunEvent.START);
+    ExecutionRecord task = store.createExecution(NewExecution.of(run.id(), "train", "train"));
+    ExecutionRecord other = store.createExecution(NewExecution.of(run.id(), "detect", "detect"));
+    ExecutionRecord t1 = store.createExecution(NewExecution.trialOf(task, 1));
+    ExecutionRecord t2 = store.createExecution(NewExecution.trialOf(task, 2));
+
+    assertThat(t1.isTrial()).isTrue();
+    assertThat(t1.parentId()).isEqualTo(task.id());
+    assertThat(store.execution(t2.id()).trial()).isEqualTo(2);
+    assertThat(store.execution(t2.id()).parentId()).isEqualTo(task.id());
+    // A run's executions are its nodes'; a node's trials are listed by the task's execution.
+    assertThat(store.executions(run.id(), Set.of()))
+        .extracting(ExecutionRecord::id)
+        .containsExactly(task.id(), other.id());
+    assertThat(store.trials(task.id()))
+        .extracting(ExecutionRecord::trial)
+        .containsExactly(1, 2);
+    assertThat(store.trials(other.id())).isEmpty();
+    assertThat(store.findExecution(run.id(), "train")).map(ExecutionRecord::id).contains(task.id());
+
+    assertThatThrownBy(() -> store.createExecution(NewExecution.trialOf(task, 2)))
+        .isInstanceOf(LineageStoreException.class)
+        .hasMessage("node \"train\" of run " + run.id() + " already has trial 2");
+    assertThatThrownBy(() -> store.createExecution(NewExecution.trialOf(t1, 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is itself a trial");
+    assertThatThrownBy(
+            () ->
+                store.createExecution(
+                    new NewExecution(run.id(), "detect", "detect", null, null, task.id(), 1)))
+        .isInstanceOf(LineageStoreException.class)
+        .hasMessageContaining("is not the task execution of node \"detect\"");
+
+    // Trials are executions like any other: parameters, their own states.
+    store.recordParameters(t1.id(), List.of(ParameterValue.of("lr", 0.01, "float")));
+    store.recordParameters(t2.id(), List.of(ParameterValue.of("lr", 0.05, "float")));
+    store.start(task.id(), "djl", null);
+    store.start(t1.id(), "djl", "cpu");
+    store.succeed(t1.id(), 0);
+    store.start(t2.id(), "djl", "cpu");
+    assertThat(store.executionDetail(t1.id()).parameters())
+        .extracting(ParameterValue::valueJson)
+        .containsExactly("0.01");
+
+    // The spec is written once; the best trial must be one of the task's.
+    assertThat(store.tuningSpec(task.id())).isEmpty();
+    assertThatThrownBy(() -> store.recordBestTrial(task.id(), t1.id()))
+        .hasMessageContaining("has no tuning spec");
+    store.recordTuningSpec(task.id(), "{\"maxTrials\":2}");
+    assertThat(store.tuningSpec(task.id())).contains("{\"maxTrials\":2}");
+    assertThatThrownBy(() -> store.recordTuningSpec(task.id(), "{}"))
+        .hasMessageContaining("already has a tuning spec");
+    assertThat(store.bestTrial(task.id())).isEmpty();
+    store.recordBestTrial(task.id(), t1.id());
+    assertThat(store.bestTrial(task.id())).contains(t1.id());
+    assertThatThrownBy(() -> store.recordBestTrial(task.id(), other.id()))
+        .hasMessage("execution " + other.id() + " is not a trial of " + task.id());
+
+    // A crash puts running trials back to QUEUED with the task; stopping the run stops them.
+    assertThat(store.markInterrupted(run.id()))
+        .extracting(ExecutionRecord::id)
+        .containsExactlyInAnyOrder(task.id(), t2.id());
+    store.stopRun(run.id(), "stopped by user");
+    assertThat(store.execution(t2.id()).status()).isEqualTo(ExecutionStatus.STOPPED);
+    assertThat(store.execution(t1.id()).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+  }
+
+  @Test
   void reuseCopiesOutputsAndLinksTheSource() throws Exception {
     ArtifactRef model = artifact("model.bin", "model");
     RunRecord first = store.createRun(NewRun.of("p"));

@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * An execution as stored. {@code attempt} counts how often it was started (0 before the first
- * start). Times, executor, device, cache key, exit code and error message may be null.
+ * start). Times, executor, device, cache key, exit code and error message may be null. A node's
+ * execution has {@code trial} 0 and no {@code parentId}; a trial of a task node has its number
+ * (from 1) and the task execution's id as {@code parentId}.
  */
 public record ExecutionRecord(
     String id,
@@ -21,7 +23,9 @@ public record ExecutionRecord(
     Instant finishedAt,
     String cacheKey,
     Integer exitCode,
-    String errorMessage) {
+    String errorMessage,
+    String parentId,
+    int trial) {
   public ExecutionRecord {
     Checks.nonBlank(id, "execution id");
     Checks.nonBlank(runId, "run id");
@@ -29,5 +33,36 @@ public record ExecutionRecord(
     Checks.nonBlank(stepName, "step name");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
+    if (trial < 0 || (trial > 0) != (parentId != null)) {
+      throw new IllegalArgumentException(
+          "a trial (number > 0) has a parent execution and a node's execution (0) has none; got"
+              + " trial " + trial + " with parent " + parentId);
+    }
+  }
+
+  /** A node's own execution (not a trial). */
+  public ExecutionRecord(
+      String id,
+      String runId,
+      String nodeName,
+      String stepName,
+      ExecutionStatus status,
+      String executor,
+      String device,
+      int attempt,
+      Instant createdAt,
+      Instant startedAt,
+      Instant finishedAt,
+      String cacheKey,
+      Integer exitCode,
+      String errorMessage) {
+    this(
+        id, runId, nodeName, stepName, status, executor, device, attempt, createdAt, startedAt,
+        finishedAt, cacheKey, exitCode, errorMessage, null, 0);
+  }
+
+  /** Whether this is a trial of a task node (number 1, 2, ...) rather than a node's execution. */
+  public boolean isTrial() {
+    return trial > 0;
   }
 }

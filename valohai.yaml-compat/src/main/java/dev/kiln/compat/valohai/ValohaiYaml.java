@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,13 +33,28 @@ public final class ValohaiYaml {
   /**
    * Domain checks stricter than the reference parser (it accepts edges to parameters a step does
    * not declare, steps from other commits...): still said, as notes, so that a file valid for
-   * Valohai stays valid here.
+   * Valohai stays valid here. (Rules that are stricter and stay errors are in {@link
+   * #STRICTER_THAN_REFERENCE_LINT}.)
    */
   static final Set<String> STRICTER_THAN_REFERENCE =
       Set.of(
           "unknown-input", "unknown-parameter", "unknown-output", "edge-kind-mismatch",
           "bad-edge-kind", "type-mismatch", "bad-parameter-target", "bad-value", "bad-default",
           "file-edge-to-non-deployment", "deployment-edge", "unknown-step", "task-without-step");
+
+  /**
+   * The opposite kind of deviation: lint rules where the reference parser only warns but Kiln
+   * reports an error, because a run would otherwise start with a value it cannot use. Keyed by the
+   * reference corpus file ({@code warning_examples/NAME.yaml}) that shows the rule; the value is the
+   * reason. Unlike {@link #STRICTER_THAN_REFERENCE} these are not softened: they fail a lint and a
+   * run. Documented in {@code docs/valohai-yaml.md}.
+   */
+  public static final Map<String, String> STRICTER_THAN_REFERENCE_LINT =
+      Map.of(
+          "invalid-numeric-parameter-default",
+          "an integer or float parameter whose default is not a number of that type (`default:"
+              + " lots`) would start the run with \"lots\" and fail inside the step; the reference"
+              + " parser only warns");
 
   /**
    * Domain problems the reference-parser rules above already report (in the reference parser's

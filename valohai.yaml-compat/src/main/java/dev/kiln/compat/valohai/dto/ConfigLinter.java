@@ -205,11 +205,26 @@ public final class ConfigLinter {
     List<Object> values = def instanceof List<?> l ? new ArrayList<>(l) : List.of(def);
     Mark at = valueMark(src, "default");
     for (Object v : values) {
-      for (String problem : defaultProblems(type, v, p)) {
-        report(Severity.WARNING, at, where + ".default: default " + problem);
+      for (DefaultProblem problem : defaultProblems(type, v, p)) {
+        String text = where + ".default: default " + problem.text();
+        if (problem.severity() == Severity.ERROR) {
+          String article = type.equals("integer") ? "an " : "a ";
+          text += "; parameter " + (p.name() == null ? "" : "\"" + p.name() + "\" ")
+              + "has type " + type + ", so its `default` must be " + article
+              + (type.equals("integer") ? "integer" : "floating-point number")
+              + " (Kiln refuses this, the reference parser only warns)";
+        }
+        report(problem.severity(), at, text);
       }
     }
   }
+
+  /**
+   * One problem with a default. A default that is not a number of an {@code integer} or {@code
+   * float} parameter's type is an error (stricter than the reference parser, which only warns: see
+   * {@code ValohaiYaml.STRICTER_THAN_REFERENCE_LINT}); the other default checks warn as it does.
+   */
+  record DefaultProblem(Severity severity, String text) {}
 
   /** Python truthiness, as the reference parser tests `if self.default`. */
   private static boolean truthy(Object v) {
@@ -244,14 +259,15 @@ public final class ConfigLinter {
     return String.valueOf(v);
   }
 
-  static List<String> defaultProblems(String type, Object v, Parameter p) {
-    List<String> problems = new ArrayList<>();
+  static List<DefaultProblem> defaultProblems(String type, Object v, Parameter p) {
+    List<DefaultProblem> problems = new ArrayList<>();
     if (type.equals("string") && !(v instanceof String)) {
       String what =
           v instanceof YamlNode.YamlTimestamp
               ? "a timestamp (quote it to make it a string)"
               : v instanceof Boolean ? "a boolean" : v instanceof Number ? "a number" : "not a scalar";
-      problems.add("value " + pyRepr(v) + " is not a string (it is " + what + ")");
+      problems.add(new DefaultProblem(
+          Severity.WARNING, "value " + pyRepr(v) + " is not a string (it is " + what + ")"));
       return problems;
     }
     String text = v instanceof Boolean b ? (b ? "True" : "False") : String.valueOf(v);
@@ -259,25 +275,31 @@ public final class ConfigLinter {
       try {
         new BigInteger(text.trim().replace("_", ""));
       } catch (NumberFormatException e) {
-        problems.add(text.isEmpty() ? "no value supplied" : text + " is not an integer");
+        problems.add(new DefaultProblem(
+            Severity.ERROR, text.isEmpty() ? "no value supplied" : text + " is not an integer"));
       }
     } else if (type.equals("float")) {
       try {
         Double.parseDouble(text.trim());
       } catch (NumberFormatException e) {
-        problems.add(text.isEmpty() ? "no value supplied" : text + " is not a floating-point number");
+        problems.add(new DefaultProblem(
+            Severity.ERROR,
+            text.isEmpty() ? "no value supplied" : text + " is not a floating-point number"));
       }
     }
     if (v instanceof Number n && !(v instanceof Double d && d.isNaN())) {
       if (p.min() != null && n.doubleValue() < p.min().doubleValue()) {
-        problems.add(v + " is less than the minimum allowed (" + p.min() + ")");
+        problems.add(new DefaultProblem(
+            Severity.WARNING, v + " is less than the minimum allowed (" + p.min() + ")"));
       }
       if (p.max() != null && n.doubleValue() > p.max().doubleValue()) {
-        problems.add(v + " is greater than the maximum allowed (" + p.max() + ")");
+        problems.add(new DefaultProblem(
+            Severity.WARNING, v + " is greater than the maximum allowed (" + p.max() + ")"));
       }
     }
     if (p.choices() != null && !type.equals("flag") && !p.choices().contains(v)) {
-      problems.add(pyRepr(v) + " is not among the choices allowed (" + p.choices() + ")");
+      problems.add(new DefaultProblem(
+          Severity.WARNING, pyRepr(v) + " is not among the choices allowed (" + p.choices() + ")"));
     }
     return problems;
   }
