@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.StoreConfig;
 import dev.kiln.lineage.model.ExecutionRecord;
+import dev.kiln.lineage.model.InputFile;
 import dev.kiln.lineage.model.LogStream;
 import dev.kiln.lineage.model.NewExecution;
 import dev.kiln.lineage.model.NewLogLine;
@@ -124,6 +125,8 @@ class ViewerBrowserIT {
     driver.get(baseUrl + "/#/");
     WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("a.run-link")));
     assertThat(link.getText()).isEqualTo("tiny");
+    // a test before this one may have left this run's page drawn: wait for a fresh drawing
+    driver.executeScript("delete document.body.dataset.renderedRun");
     link.click();
 
     // the DAG: both nodes, the edge labelled with what it carried
@@ -259,6 +262,109 @@ class ViewerBrowserIT {
       wait.until(ExpectedConditions.textToBe(By.id("run-status"), "SUCCEEDED"));
       assertThat(driver.findElements(By.id("stop-run"))).isEmpty();
     }
+  }
+
+  @Test
+  void edgeLabelsOfTheDemoShapedRunMissEachOtherAndEveryNode() throws Exception {
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(dir.resolve("labels-home")));
+        LineageServer live = LineageServer.start(store, new WebConfig("127.0.0.1", 0, null))) {
+      RunRecord run = store.createRun(NewRun.of("shapes-demo"));
+      store.transitionRun(run.id(), RunEvent.START);
+      // the demo's shape: convert and weights in parallel, train, detect, evaluate; convert feeds
+      // all three downstream nodes, so its labels compete with train's box
+      String convert = finished(store, run, "convert", "convert-labels", List.of());
+      String weights = finished(store, run, "weights", "weights", List.of());
+      String train =
+          finished(
+              store,
+              run,
+              "train",
+              "train",
+              List.of(
+                  input("classes", "classes.txt", convert),
+                  input("train", "train-00000-of-00002.tfrecord", convert),
+                  input("train", "train-00001-of-00002.tfrecord", convert),
+                  input("test", "test-00000-of-00001.tfrecord", convert),
+                  input("model", "model/resnet18_v1-0000.params", weights)));
+      String detect =
+          finished(
+              store,
+              run,
+              "detect",
+              "detect",
+              List.of(
+                  input("classes", "classes.txt", convert),
+                  input("image", "test-00000-of-00001.tfrecord", convert),
+                  input("model", "model/ssd-0010.params", train)));
+      finished(
+          store,
+          run,
+          "evaluate",
+          "evaluate",
+          List.of(
+              input("detections", "detections/detections.json", detect),
+              input("classes", "classes.txt", convert)));
+      store.transitionRun(run.id(), RunEvent.SUCCEED);
+
+      driver.get(live.baseUrl() + "/#/run/" + run.id());
+      wait.until(d -> run.id().equals(d.findElement(By.tagName("body")).getDomAttribute("data-rendered-run")));
+      assertThat(driver.findElements(By.cssSelector("svg g.exec-node"))).hasSize(5);
+      assertThat(driver.findElements(By.cssSelector("#graph svg .edge-label")))
+          .extracting(WebElement::getText)
+          .hasSize(6)
+          .contains("model: model/ssd-0010.params", "classes: classes.txt");
+      Files.createDirectories(Path.of("target"));
+      Files.write(Path.of("target", "viewer-edge-labels.png"), driver.getScreenshotAs(OutputType.BYTES));
+      @SuppressWarnings("unchecked")
+      List<String> problems =
+          (List<String>)
+              driver.executeScript(
+                  """
+                  const box = e => { const r = e.getBoundingClientRect();
+                    return { l: r.left, t: r.top, r: r.right, b: r.bottom, name: e.textContent }; };
+                  const hit = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+                  const labels = [...document.querySelectorAll('#graph svg .edge-label')];
+                  const nodes = [...document.querySelectorAll('#graph svg g.exec-node')].map(g => {
+                    const b = box(g.querySelector('rect')); b.name = g.querySelector('text').textContent; return b; });
+                  const out = [];
+                  labels.forEach((e, i) => {
+                    const a = box(e);
+                    labels.slice(i + 1).forEach(o => { if (hit(a, box(o))) out.push(a.name + ' overlaps label ' + o.textContent); });
+                    nodes.forEach(n => { if (hit(a, n)) out.push(a.name + ' overlaps node ' + n.name); });
+                    // and it sits on its own edge
+                    const g = e.closest('[data-from]');
+                    if (!g) { out.push(a.name + ' names no edge'); return; }
+                    const path = document.querySelector('#graph svg path.edge[data-from="' + g.dataset.from + '"][data-to="' + g.dataset.to + '"]');
+                    const m = path.getScreenCTM(), len = path.getTotalLength();
+                    const cx = (a.l + a.r) / 2, cy = (a.t + a.b) / 2;
+                    let near = Infinity;
+                    for (let s = 0; s <= 200; s++) {
+                      const p = path.getPointAtLength(len * s / 200).matrixTransform(m);
+                      near = Math.min(near, Math.hypot(p.x - cx, p.y - cy));
+                    }
+                    if (near > 16) out.push(a.name + ' is ' + Math.round(near) + ' px from its edge');
+                  });
+                  return out;
+                  """);
+      assertThat(problems).isEmpty();
+    }
+  }
+
+  private static InputFile input(String name, String file, String producer) {
+    String sha = Integer.toHexString(file.hashCode()).repeat(8).substring(0, 8).repeat(8);
+    return InputFile.fromUpstream(name, "datum://" + sha, file, 1, sha, producer);
+  }
+
+  private static String finished(
+      LineageStore store, RunRecord run, String node, String step, List<InputFile> inputs) {
+    ExecutionRecord e = store.createExecution(NewExecution.of(run.id(), node, step));
+    store.queue(e.id());
+    store.start(e.id(), "process", "cpu");
+    if (!inputs.isEmpty()) {
+      store.recordInputs(e.id(), inputs);
+    }
+    store.succeed(e.id(), 0);
+    return e.id();
   }
 
   private List<String> texts(String css) {

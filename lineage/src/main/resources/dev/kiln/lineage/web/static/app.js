@@ -278,6 +278,61 @@ function shorten(s, n) {
   return s.length > n ? s.substring(0, n - 1) + '…' : s;
 }
 
+const LABEL_FONT_PX = 10;
+const LABEL_PAD = 2;
+// Where along an edge a label may go, nearest the middle first.
+const LABEL_FRACTIONS = [0.5, 0.35, 0.65, 0.25, 0.75, 0.45, 0.55, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.15, 0.85, 0.1, 0.9];
+let measureCtx = null;
+
+function labelWidth(text) {
+  if (!measureCtx) measureCtx = document.createElement('canvas').getContext('2d');
+  measureCtx.font = LABEL_FONT_PX + 'px ' + getComputedStyle(document.body).fontFamily;
+  return Math.ceil(measureCtx.measureText(text).width);
+}
+
+// A point of the cubic Bezier an edge is drawn as: (x1,y1) (mx,y1) (mx,y2) (x2,y2).
+function edgePoint(c, t) {
+  const u = 1 - t;
+  const b0 = u * u * u, b1 = 3 * u * u * t, b2 = 3 * u * t * t, b3 = t * t * t;
+  return { x: b0 * c.x1 + (b1 + b2) * c.mx + b3 * c.x2, y: (b0 + b1) * c.y1 + (b2 + b3) * c.y2 };
+}
+
+function overlap(a, b) {
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+// Places each label on its own edge where its box misses every node and every label placed
+// before it: the first free fraction of the edge, then the same a line above or below it; where
+// nothing is free, the spot that covers least. Edges spanning fewest layers choose first, since
+// they have the least room.
+function placeLabels(labelled, nodeBoxes, width, height) {
+  const h = LABEL_FONT_PX + 2 * LABEL_PAD + 1;
+  const placed = [];
+  const order = labelled.slice().sort((a, b) => (a.c.x2 - a.c.x1) - (b.c.x2 - b.c.x1));
+  for (const l of order) {
+    const w = labelWidth(l.text) + 2 * LABEL_PAD;
+    let best = null;
+    for (const dy of [0, -h, h]) {
+      for (const t of LABEL_FRACTIONS) {
+        const p = edgePoint(l.c, t);
+        const box = { x: p.x - w / 2, y: p.y + dy - h / 2, w, h };
+        let cost = 0;
+        if (box.x < 0 || box.y < 0 || box.x + w > width || box.y + h > height) cost += w * h;
+        for (const n of nodeBoxes) cost += overlap(box, n);
+        for (const q of placed) cost += overlap(box, q.box);
+        if (!best || cost < best.cost) best = { box, cost };
+        if (cost === 0) break;
+      }
+      if (best.cost === 0) break;
+    }
+    l.box = best.box;
+    placed.push(l);
+  }
+  return placed;
+}
+
 // Draws nodes [{id, title, subtitle, cls, tooltip, onclick}] and edges [{from, to, label}].
 function drawGraph(nodes, edges) {
   const { xy, width, height } = layout(nodes.map(n => n.id), edges);
@@ -288,6 +343,7 @@ function drawGraph(nodes, edges) {
   const edgeLayer = svg('g', { class: 'edges' });
   const labelLayer = svg('g', { class: 'labels' });
   const nodeLayer = svg('g', { class: 'nodes' });
+  const labelled = [];
   for (const e of edges) {
     const a = xy.get(e.from);
     const b = xy.get(e.to);
@@ -298,10 +354,16 @@ function drawGraph(nodes, edges) {
       class: 'edge', d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, 'marker-end': 'url(#arrow)',
       'data-from': e.from, 'data-to': e.to,
     }, svg('title', { text: e.label || '' })));
-    if (e.label) {
-      labelLayer.appendChild(svg('text', { class: 'edge-label', x: mx, y: (y1 + y2) / 2 - 3, 'text-anchor': 'middle' },
-        shorten(e.label, 28)));
-    }
+    if (e.label) labelled.push({ e, text: shorten(e.label, 28), c: { x1, y1, x2, y2, mx } });
+  }
+  // a little margin, so a label does not touch a node either
+  const nodeBoxes = [...xy.values()].map(p => ({ x: p.x - 2, y: p.y - 2, w: NODE_W + 4, h: NODE_H + 4 }));
+  for (const l of placeLabels(labelled, nodeBoxes, width, height)) {
+    labelLayer.appendChild(svg('g', { class: 'edge-label-box', 'data-from': l.e.from, 'data-to': l.e.to },
+      svg('title', { text: l.e.label }),
+      svg('rect', { class: 'edge-label-bg', x: l.box.x, y: l.box.y, width: l.box.w, height: l.box.h, rx: 2 }),
+      svg('text', { class: 'edge-label', x: l.box.x + l.box.w / 2, y: l.box.y + l.box.h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central' },
+        l.text)));
   }
   const groups = new Map();
   for (const n of nodes) {
