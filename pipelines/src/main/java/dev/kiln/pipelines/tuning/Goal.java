@@ -1,0 +1,11 @@
+package dev.kiln.pipelines.tuning;
+
+/** Which way the objective metric is better (AI Platform's {@code goal}). */
+public enum Goal {
+  MAXIMIZE,
+  MINIMIZE;
+
+  public boolean better(double a, double b) {
+    return this == MAXIMIZE ? a > b : a < b;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.kiln.pipelines.tuning;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A tuning job: the metric to optimise and which way ({@code hyperparameterMetricTag}, {@code
+ * goal}), the parameters searched, the algorithm, and the budget: {@code maxTrials} in all, {@code
+ * maxParallelTrials} at a time, {@code maxFailedTrials} failures tolerated (0: AI Platform's
+ * default, which Kiln reads as "as many as maxTrials"), early stopping, and the job whose trials
+ * feed this one ({@code resumePreviousJobId}).
+ */
+public record TuningSpec(
+    String metric,
+    Goal goal,
+    List<SearchParameter> parameters,
+    Algorithm algorithm,
+    int maxTrials,
+    int maxParallelTrials,
+    int maxFailedTrials,
+    boolean earlyStopping,
+    Optional<String> resumePreviousJobId) {
+  public TuningSpec {
+    if (metric == null || metric.isBlank()) {
+      throw new IllegalArgumentException("a tuning job needs hyperparameterMetricTag");
+    }
+    Objects.requireNonNull(goal, "goal");
+    Objects.requireNonNull(algorithm, "algorithm");
+    Objects.requireNonNull(resumePreviousJobId, "resumePreviousJobId");
+    parameters = List.copyOf(parameters);
+    if (parameters.isEmpty()) {
+      throw new IllegalArgumentException("a tuning job needs at least one parameter in params");
+    }
+    Set<String> names = new HashSet<>();
+    for (SearchParameter p : parameters) {
+      if (!names.add(p.name())) {
+        throw new IllegalArgumentException("parameter \"" + p.name() + "\" is searched twice");
+      }
+    }
+    if (maxTrials < 1) {
+      throw new IllegalArgumentException("maxTrials must be at least 1; got " + maxTrials);
+    }
+    if (maxParallelTrials < 1 || maxParallelTrials > maxTrials) {
+      throw new IllegalArgumentException(
+          "maxParallelTrials must be between 1 and maxTrials (" + maxTrials + "); got "
+              + maxParallelTrials);
+    }
+    if (maxFailedTrials < 0) {
+      throw new IllegalArgumentException(
+          "maxFailedTrials must not be negative; got " + maxFailedTrials);
+    }
+    if (algorithm == Algorithm.GRID_SEARCH) {
+      for (SearchParameter p : parameters) {
+        if (p instanceof SearchParameter.DoubleRange) {
+          throw new IllegalArgumentException(
+              "parameter \"" + p.name() + "\" is DOUBLE; GRID_SEARCH needs INTEGER, CATEGORICAL"
+                  + " or DISCRETE parameters");
+        }
+      }
+    }
+  }
+
+  /** The number of points of the grid (for GRID_SEARCH), saturating at Long.MAX_VALUE. */
+  public long gridSize() {
+    long n = 1;
+    for (SearchParameter p : parameters) {
+      long k;
+      if (p instanceof SearchParameter.IntegerRange r) {
+        k = r.size();
+      } else if (p instanceof SearchParameter.Categorical c) {
+        k = c.values().size();
+      } else if (p instanceof SearchParameter.Discrete d) {
+        k = d.values().size();
+      } else {
+        k = Long.MAX_VALUE;
+      }
+      n = k != 0 && n > Long.MAX_VALUE / k ? Long.MAX_VALUE : n * k;
+    }
+    return n;
+  }
+
+  /** How many failed trials end the job: maxFailedTrials, or maxTrials when it is 0. */
+  public int failureBudget() {
+    return maxFailedTrials == 0 ? maxTrials : maxFailedTrials;
+  }
+}
