@@ -225,6 +225,26 @@ public record Dimension(
     };
   }
 
+  /**
+   * For INTEGER and DISCRETE, the scaled interval [lo, hi] of the value at u (whose probability
+   * mass a kernel gives it, as Optuna's discrete truncated normals); null for the others.
+   */
+  double[] bin(double u) {
+    if (kind == Kind.DISCRETE) {
+      int i = clampIndex(u);
+      return new double[] {i - 0.5, i + 0.5};
+    }
+    if (kind != Kind.INTEGER) {
+      return null;
+    }
+    double k = ((Long) fromScaled(u)).doubleValue();
+    return switch (scale) {
+      case LINEAR -> new double[] {k - 0.5, k + 0.5};
+      case LOG -> new double[] {Math.log(k - 0.5), Math.log(k + 0.5)};
+      case REVERSE_LOG -> new double[] {Math.log(a() + b() - k - 0.5), Math.log(a() + b() - k + 0.5)};
+    };
+  }
+
   private int clampIndex(double u) {
     return (int) Math.max(0, Math.min(values.size() - 1, Math.rint(u)));
   }

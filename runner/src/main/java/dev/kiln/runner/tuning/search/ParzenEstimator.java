@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 /**
  * A mixture of one kernel per observation plus a prior kernel over some dimensions, after Optuna's
  * {@code _ParzenEstimator}: numeric dimensions get Gaussians truncated to the scaled range,
- * categorical ones smoothed counts. Kernel k is the product of the dimensions' k-th kernels, so
+ * categorical ones smoothed counts; INTEGER and DISCRETE values are scored by the mass of their
+ * bin rather than a density. Kernel k is the product of the dimensions' k-th kernels, so
  * sampling and scoring are joint (multivariate) when the estimator spans several dimensions.
  */
 final class ParzenEstimator {
@@ -143,7 +144,7 @@ final class ParzenEstimator {
     sg[n] = range;
     double[] ln = new double[n + 1];
     for (int i = 0; i <= n; i++) {
-      double mass = phi((high - mu[i]) / sg[i]) - phi((low - mu[i]) / sg[i]);
+      double mass = mass((low - mu[i]) / sg[i], (high - mu[i]) / sg[i]);
       ln[i] = Math.log(Math.max(mass, EPS));
     }
     mus[d] = mu;
@@ -188,8 +189,15 @@ final class ParzenEstimator {
         if (dims.get(d).isCategorical()) {
           t += logProbs[d][k][(int) x[d]];
         } else {
-          double z = (x[d] - mus[d][k]) / sigmas[d][k];
-          t += -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigmas[d][k]) - logNorm[d][k];
+          double[] bin = dims.get(d).bin(x[d]);
+          if (bin == null) {
+            double z = (x[d] - mus[d][k]) / sigmas[d][k];
+            t += -0.5 * z * z - LOG_SQRT_2PI - Math.log(sigmas[d][k]) - logNorm[d][k];
+          } else {
+            double mass =
+                mass((bin[0] - mus[d][k]) / sigmas[d][k], (bin[1] - mus[d][k]) / sigmas[d][k]);
+            t += Math.log(Math.max(mass, EPS)) - logNorm[d][k];
+          }
         }
       }
       terms[k] = t;
@@ -218,6 +226,11 @@ final class ParzenEstimator {
     double u1 = 1.0 - rng.nextDouble();
     double u2 = rng.nextDouble();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** P(z0 < Z < z1) for a standard normal Z, computed in the nearer tail to keep precision. */
+  static double mass(double z0, double z1) {
+    return z0 > 0 ? phi(-z0) - phi(-z1) : phi(z1) - phi(z0);
   }
 
   /** Standard normal CDF. */

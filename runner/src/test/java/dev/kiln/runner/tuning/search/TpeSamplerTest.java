@@ -119,6 +119,13 @@ class TpeSamplerTest {
   }
 
   @Test
+  void normalMassMatchesKnownValues() {
+    assertThat(ParzenEstimator.mass(-1, 1)).isCloseTo(0.682689, org.assertj.core.data.Offset.offset(1e-6));
+    // far in the upper tail a naive 1 - Phi difference would be 0
+    assertThat(ParzenEstimator.mass(8, 9) / 6.219832e-16).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-3));
+  }
+
+  @Test
   void gammaIsOptunasDefault() {
     assertThat(TpeSampler.gamma(10)).isEqualTo(1);
     assertThat(TpeSampler.gamma(11)).isEqualTo(2);
