@@ -1,5 +1,6 @@
 package dev.kiln.runner.tuning.search;
 
+import dev.kiln.pipelines.tuning.Goal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.kiln.runner.tuning.search;
 
+import dev.kiln.pipelines.tuning.Goal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.runner.tuning.search.Dimension.Scale;
