@@ -61,6 +61,9 @@ public final class EarlyStoppingBenchCommand implements BenchmarkCommand {
       PrintWriter out = spec.commandLine().getOut();
       Map<String, StoppingRule> rules = new LinkedHashMap<>();
       rules.put("median (3 trials, from step 4)", MedianStoppingRule.defaults());
+      rules.put(
+          "median of values at the step (Optuna's pruner; 3 trials, from step 4)",
+          new MedianStoppingRule(3, 4, MedianStoppingRule.Compare.VALUE_AT_STEP));
       rules.put("successive halving (from step 4, factor 3)", new SuccessiveHalvingRule(4, 3));
       out.printf(
           Locale.ROOT,

@@ -8,4 +8,9 @@ public enum Goal {
   public boolean better(double a, double b) {
     return this == MAXIMIZE ? a > b : a < b;
   }
+
+  /** The objective as a loss (smaller is better), so that search algorithms always minimise. */
+  public double toLoss(double value) {
+    return this == MAXIMIZE ? -value : value;
+  }
 }

@@ -11,10 +11,26 @@ import java.util.OptionalDouble;
  * a running trial is stopped at step s when its best value up to s is strictly worse than the
  * median of the running averages, up to s, of the finished trials that reached s. Nothing is
  * stopped before {@code minTrials} trials have finished (Katib: {@code min_trials_required},
- * default 3) nor before step {@code startStep} (Katib: {@code start_step}, default 4).
+ * default 3) nor before step {@code startStep} (Katib: {@code start_step}, default 4). With
+ * {@link Compare#VALUE_AT_STEP} the finished trials' values at s are compared instead, as Optuna's
+ * median pruner does: stricter on rising curves.
  */
-public record MedianStoppingRule(int minTrials, long startStep) implements StoppingRule {
+public record MedianStoppingRule(int minTrials, long startStep, Compare compare)
+    implements StoppingRule {
+  /** What the finished trials contribute at step s. */
+  public enum Compare {
+    /** Their running average up to s (Vizier, Katib). */
+    RUNNING_AVERAGE,
+    /** Their value at s (Optuna's median pruner). */
+    VALUE_AT_STEP
+  }
+
+  public MedianStoppingRule(int minTrials, long startStep) {
+    this(minTrials, startStep, Compare.RUNNING_AVERAGE);
+  }
+
   public MedianStoppingRule {
+    java.util.Objects.requireNonNull(compare, "compare");
     if (minTrials < 1) {
       throw new IllegalArgumentException("minTrials must be at least 1; got " + minTrials);
     }
@@ -37,7 +53,10 @@ public record MedianStoppingRule(int minTrials, long startStep) implements Stopp
     List<Double> averages = new ArrayList<>();
     for (Curve other : others) {
       if (other.finished() && other.trial() != trial.trial() && other.lastStep() >= step) {
-        OptionalDouble avg = other.runningAverageUpTo(step);
+        OptionalDouble avg =
+            compare == Compare.RUNNING_AVERAGE
+                ? other.runningAverageUpTo(step)
+                : other.valueAt(step);
         avg.ifPresent(averages::add);
       }
     }
@@ -54,8 +73,9 @@ public record MedianStoppingRule(int minTrials, long startStep) implements Stopp
         String.format(
             Locale.ROOT,
             "median stopping rule: best value %.6g by step %d is worse than the median %.6g of"
-                + " %d finished trials' running averages at that step",
-            best, step, median, averages.size()));
+                + " %d finished trials' %s at that step",
+            best, step, median, averages.size(),
+            compare == Compare.RUNNING_AVERAGE ? "running averages" : "values"));
   }
 
   static double median(List<Double> values) {
