@@ -156,6 +156,7 @@ public final class LocatedYamlReader {
     options.setMaxAliasesForCollections(MAX_ALIASES);
     options.setNestingDepthLimit(MAX_NESTING);
     options.setAllowDuplicateKeys(true); // we report duplicates ourselves, all of them, located
+    text = shortenLongComments(text, options);
     LocatingYamlFactory factory = new LocatingYamlFactory(options);
     YamlNode root = null;
     try (JsonParser p = factory.createParser(new StringReader(text))) {
@@ -197,6 +198,115 @@ public final class LocatedYamlReader {
       root = null;
     }
     return new Result(Optional.ofNullable(root), diagnostics);
+  }
+
+  /** Comments longer than this (in chars) are cut before SnakeYAML reads the text. */
+  static final int LONG_COMMENT = 4096;
+
+  private static boolean isLineBreak(char c) {
+    return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+  }
+
+  /**
+   * The text handed to SnakeYAML: {@code text} with every comment longer than {@link #LONG_COMMENT}
+   * chars cut down to its {@code #}. SnakeYAML's reader copies its whole look-ahead window for each
+   * 1 K chars it reads, so one huge comment costs time quadratic in its length (a 15 MB comment line
+   * took close to a minute). Only text from a comment's {@code #} to its line end is dropped, so every
+   * line and column SnakeYAML reports stays what it was. Which {@code #} starts a comment is decided by
+   * SnakeYAML's own scanner, run over the cut text: a cut is kept only if the scanner sees a comment
+   * starting exactly there. At the first cut it does not confirm, the next {@code #} of that line is
+   * tried (a few times); failing that, that cut and all later ones are undone (correct, just not
+   * faster, for such odd files).
+   */
+  static String shortenLongComments(String text, LoaderOptions options) {
+    // Per long line, the '#'s at line start or after a space/tab that leave a long tail.
+    List<int[]> options2 = new ArrayList<>(); // per line: {end of line, '#' positions...}
+    int n = text.length();
+    int lineStart = 0;
+    while (lineStart <= n) {
+      int end = lineStart;
+      while (end < n && !isLineBreak(text.charAt(end))) {
+        end++;
+      }
+      if (end - lineStart > LONG_COMMENT) {
+        List<Integer> hashes = new ArrayList<>();
+        for (int i = lineStart; i < end - LONG_COMMENT - 1 && hashes.size() < 8; i++) {
+          if (text.charAt(i) == '#'
+              && (i == lineStart || text.charAt(i - 1) == ' ' || text.charAt(i - 1) == '\t')) {
+            hashes.add(i);
+          }
+        }
+        if (!hashes.isEmpty()) {
+          int[] o = new int[hashes.size() + 1];
+          o[0] = end;
+          for (int k = 0; k < hashes.size(); k++) {
+            o[k + 1] = hashes.get(k);
+          }
+          options2.add(o);
+        }
+      }
+      lineStart = end + 1;
+    }
+    int[] choice = new int[options2.size()]; // which '#' of each line is tried; all start at the first
+    int confirmed = 0;
+    for (int round = 0; round < 16 && confirmed < options2.size(); round++) {
+      StringBuilder cut = new StringBuilder();
+      long[] at = new long[options2.size()]; // code point index of each cut '#' in the cut text
+      int from = 0;
+      long codePoints = 0;
+      for (int k = 0; k < options2.size(); k++) {
+        int hash = options2.get(k)[1 + choice[k]];
+        codePoints += text.codePointCount(from, hash);
+        at[k] = codePoints;
+        cut.append(text, from, hash + 1);
+        codePoints += 1;
+        from = options2.get(k)[0];
+      }
+      cut.append(text, from, n);
+      java.util.Set<Integer> commentStarts = commentStarts(cut.toString(), options);
+      confirmed = 0;
+      while (confirmed < options2.size() && commentStarts.contains((int) at[confirmed])) {
+        confirmed++;
+      }
+      if (confirmed == options2.size()) {
+        return cut.toString();
+      }
+      // The first unconfirmed line: try its next '#', or give up on it and everything after.
+      if (choice[confirmed] + 2 >= options2.get(confirmed).length) {
+        break;
+      }
+      choice[confirmed]++;
+    }
+    StringBuilder out = new StringBuilder();
+    int from = 0;
+    for (int k = 0; k < confirmed; k++) {
+      out.append(text, from, options2.get(k)[1 + choice[k]] + 1);
+      from = options2.get(k)[0];
+    }
+    out.append(text, from, n);
+    return out.toString();
+  }
+
+  /** Code point index of every comment SnakeYAML's scanner finds in {@code text} (up to an error). */
+  private static java.util.Set<Integer> commentStarts(String text, LoaderOptions options) {
+    java.util.Set<Integer> starts = new java.util.HashSet<>();
+    LoaderOptions scan = new LoaderOptions();
+    scan.setCodePointLimit(options.getCodePointLimit());
+    scan.setProcessComments(true);
+    try {
+      org.yaml.snakeyaml.scanner.ScannerImpl scanner =
+          new org.yaml.snakeyaml.scanner.ScannerImpl(
+              new org.yaml.snakeyaml.reader.StreamReader(text), scan);
+      while (!scanner.checkToken(org.yaml.snakeyaml.tokens.Token.ID.StreamEnd)) {
+        org.yaml.snakeyaml.tokens.Token t = scanner.getToken();
+        if (t.getTokenId() == org.yaml.snakeyaml.tokens.Token.ID.Comment) {
+          starts.add(t.getStartMark().getIndex());
+        }
+      }
+    } catch (YAMLException e) {
+      // the real parse reports it; cuts after the error are simply not confirmed
+    }
+    return starts;
   }
 
   private record Mark2(int line, int col) {}
