@@ -335,51 +335,47 @@ public final class AiPlatformConfig {
   }
 
   private List<String> strings(YamlNode.YamlMap p, String where) {
-    Optional<YamlNode> v = p.get("categoricalValues");
-    if (v.isEmpty()) {
-      error(p.mark(), where + " is CATEGORICAL but has no categoricalValues");
-      throw new MissingField();
-    }
-    if (!(v.get() instanceof YamlNode.YamlSeq seq)) {
-      error(v.get().mark(), where + ".categoricalValues must be a list of strings");
-      throw new MissingField();
-    }
-    List<String> out = new ArrayList<>();
-    for (YamlNode item : seq.items()) {
-      if (!(item instanceof YamlNode.YamlScalar s) || s.isNull()) {
-        error(item.mark(), where + ".categoricalValues holds " + item.describe() + "; expected a string");
-        throw new MissingField();
-      }
-      out.add(s.text());
-    }
-    if (out.isEmpty()) {
-      error(v.get().mark(), where + " is CATEGORICAL but categoricalValues is empty");
-      throw new MissingField();
-    }
-    return out;
+    return values(
+        p, "categoricalValues", "CATEGORICAL", where, "a string",
+        item ->
+            item instanceof YamlNode.YamlScalar s && !s.isNull()
+                ? Optional.of(s.text())
+                : Optional.empty());
   }
 
   private List<Double> numbers(YamlNode.YamlMap p, String where) {
-    Optional<YamlNode> v = p.get("discreteValues");
+    return values(
+        p, "discreteValues", "DISCRETE", where, "a number", AiPlatformConfig::asNumber);
+  }
+
+  /** The non-empty list {@code key} of a CATEGORICAL or DISCRETE parameter, item by item. */
+  private <T> List<T> values(
+      YamlNode.YamlMap p,
+      String key,
+      String type,
+      String where,
+      String expected,
+      java.util.function.Function<YamlNode, Optional<T>> item) {
+    Optional<YamlNode> v = p.get(key);
     if (v.isEmpty()) {
-      error(p.mark(), where + " is DISCRETE but has no discreteValues");
+      error(p.mark(), where + " is " + type + " but has no " + key);
       throw new MissingField();
     }
     if (!(v.get() instanceof YamlNode.YamlSeq seq)) {
-      error(v.get().mark(), where + ".discreteValues must be a list of numbers");
+      error(v.get().mark(), where + "." + key + " must be a list of " + expected.substring(2) + "s");
       throw new MissingField();
     }
-    List<Double> out = new ArrayList<>();
-    for (YamlNode item : seq.items()) {
-      Optional<Double> d = asNumber(item);
-      if (d.isEmpty()) {
-        error(item.mark(), where + ".discreteValues holds " + item.describe() + "; expected a number");
+    List<T> out = new ArrayList<>();
+    for (YamlNode node : seq.items()) {
+      Optional<T> value = item.apply(node);
+      if (value.isEmpty()) {
+        error(node.mark(), where + "." + key + " holds " + node.describe() + "; expected " + expected);
         throw new MissingField();
       }
-      out.add(d.get());
+      out.add(value.get());
     }
     if (out.isEmpty()) {
-      error(v.get().mark(), where + " is DISCRETE but discreteValues is empty");
+      error(v.get().mark(), where + " is " + type + " but " + key + " is empty");
       throw new MissingField();
     }
     return out;

@@ -141,6 +141,26 @@ class AiPlatformConfigTest {
   }
 
   @Test
+  void valueListsMustBeNonEmptyListsOfTheirType() throws Exception {
+    var r =
+        read(
+            """
+            trainingInput:
+              hyperparameters:
+                params:
+                  - {parameterName: optimizer, type: CATEGORICAL, categoricalValues: []}
+                  - {parameterName: momentum, type: DISCRETE, discreteValues: 0.9}
+                  - {parameterName: batch_size, type: DISCRETE, discreteValues: [8, lots]}
+            """);
+    assertThat(r.spec()).isEmpty();
+    assertThat(messages(r))
+        .satisfiesExactly(
+            m -> assertThat(m).endsWith(":4:74: error: params[0] (optimizer) is CATEGORICAL but categoricalValues is empty"),
+            m -> assertThat(m).endsWith(":5:67: error: params[1] (momentum).discreteValues must be a list of numbers"),
+            m -> assertThat(m).contains(":6:73: error: params[2] (batch_size).discreteValues holds ").endsWith("; expected a number"));
+  }
+
+  @Test
   void tooManyParallelTrialsAndAnOversizedGridAreWarnings() throws Exception {
     var r =
         read(
