@@ -19,4 +19,14 @@ final class Checks {
         sha256);
     return sha256;
   }
+
+  /** A trial (number > 0) has its task's execution as parent; a node's execution (0) has none. */
+  static void trial(int trial, String parentId) {
+    checkArgument(
+        trial >= 0 && (trial > 0) == (parentId != null),
+        "a trial (number > 0) has its task's execution as parent and a node's execution (0) has"
+            + " none; got trial %s with parent %s",
+        trial,
+        parentId);
+  }
 }

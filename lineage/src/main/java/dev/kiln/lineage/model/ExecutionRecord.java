@@ -33,32 +33,7 @@ public record ExecutionRecord(
     Checks.nonBlank(stepName, "step name");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
-    if (trial < 0 || (trial > 0) != (parentId != null)) {
-      throw new IllegalArgumentException(
-          "a trial (number > 0) has a parent execution and a node's execution (0) has none; got"
-              + " trial " + trial + " with parent " + parentId);
-    }
-  }
-
-  /** A node's own execution (not a trial). */
-  public ExecutionRecord(
-      String id,
-      String runId,
-      String nodeName,
-      String stepName,
-      ExecutionStatus status,
-      String executor,
-      String device,
-      int attempt,
-      Instant createdAt,
-      Instant startedAt,
-      Instant finishedAt,
-      String cacheKey,
-      Integer exitCode,
-      String errorMessage) {
-    this(
-        id, runId, nodeName, stepName, status, executor, device, attempt, createdAt, startedAt,
-        finishedAt, cacheKey, exitCode, errorMessage, null, 0);
+    Checks.trial(trial, parentId);
   }
 
   /** Whether this is a trial of a task node (number 1, 2, ...) rather than a node's execution. */

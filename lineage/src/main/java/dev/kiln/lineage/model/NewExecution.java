@@ -19,11 +19,7 @@ public record NewExecution(
     Checks.nonBlank(runId, "run id");
     Checks.nonBlank(nodeName, "node name");
     Checks.nonBlank(stepName, "step name");
-    if (trial < 0 || (trial > 0) != (parentId != null)) {
-      throw new IllegalArgumentException(
-          "a trial (number > 0) needs its task's execution as parent, a node's execution (0) has"
-              + " none; got trial " + trial + " with parent " + parentId);
-    }
+    Checks.trial(trial, parentId);
   }
 
   public NewExecution(
