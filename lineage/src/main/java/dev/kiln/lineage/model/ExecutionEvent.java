@@ -23,6 +23,8 @@ public enum ExecutionEvent {
   /** Outputs taken from an earlier execution with the same cache key. */
   REUSE(ExecutionStatus.REUSED, EnumSet.of(CREATED, QUEUED)),
   SKIP(ExecutionStatus.SKIPPED, EnumSet.of(CREATED, QUEUED)),
+  /** A trial that early stopping ended (its metric so far counts). */
+  STOP_EARLY(ExecutionStatus.STOPPED_EARLY, EnumSet.of(RUNNING)),
   /** The orchestrator died while it ran; it goes back to the queue on resume. */
   INTERRUPT(QUEUED, EnumSet.of(RUNNING)),
   /** Run it again after a failure or a stop, or after it was skipped (a resumed run). */

@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Where one execution (a node of a run) stands. REUSED means its outputs were taken from an earlier
  * execution with the same cache key; SKIPPED means it will not run (an upstream node failed, or the
- * run was told to skip it).
+ * run was told to skip it). STOPPED_EARLY is a trial of a tuning job that early stopping ended: not
+ * failed, and its metric so far still counts.
  */
 public enum ExecutionStatus {
   CREATED,
@@ -15,7 +16,8 @@ public enum ExecutionStatus {
   FAILED,
   STOPPED,
   REUSED,
-  SKIPPED;
+  SKIPPED,
+  STOPPED_EARLY;
 
   /** True when the execution will not change again unless it is retried. */
   public boolean isFinished() {
@@ -23,7 +25,8 @@ public enum ExecutionStatus {
         || this == FAILED
         || this == STOPPED
         || this == REUSED
-        || this == SKIPPED;
+        || this == SKIPPED
+        || this == STOPPED_EARLY;
   }
 
   /** True when downstream nodes may use this execution's outputs. */

@@ -65,6 +65,7 @@ class StateMachineTest {
             "RUNNING SUCCEED -> SUCCEEDED",
             "RUNNING FAIL -> FAILED",
             "RUNNING STOP -> STOPPED",
+            "RUNNING STOP_EARLY -> STOPPED_EARLY",
             "RUNNING INTERRUPT -> QUEUED",
             "FAILED RETRY -> QUEUED",
             "STOPPED RETRY -> QUEUED",
@@ -72,6 +73,8 @@ class StateMachineTest {
     assertThat(ExecutionStatus.REUSED.hasUsableOutputs()).isTrue();
     assertThat(ExecutionStatus.SKIPPED.isFinished()).isTrue();
     assertThat(ExecutionStatus.QUEUED.isFinished()).isFalse();
+    assertThat(ExecutionStatus.STOPPED_EARLY.isFinished()).isTrue();
+    assertThat(ExecutionStatus.STOPPED_EARLY.hasUsableOutputs()).isFalse();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kiln.pipelines.tuning;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +12,11 @@ import java.util.Set;
  * goal}), the parameters searched, the algorithm, and the budget: {@code maxTrials} in all, {@code
  * maxParallelTrials} at a time, {@code maxFailedTrials} failures tolerated (0: AI Platform's
  * default, which Kiln reads as "as many as maxTrials"), early stopping, and the job whose trials
- * feed this one ({@code resumePreviousJobId}).
+ * feed this one ({@code resumePreviousJobId}). {@code metricValue} says which of a trial's values of
+ * the metric counts (its last, by default). {@code fixedParameters} are set on every trial and not
+ * searched (Valohai's {@code style: single}); {@code manualTrials} are the exact combinations
+ * MANUAL_SEARCH runs, one trial each. Both hold values as text, read with the step's parameter
+ * types like {@code --param} values.
  */
 public record TuningSpec(
     String metric,
@@ -22,8 +27,33 @@ public record TuningSpec(
     int maxParallelTrials,
     int maxFailedTrials,
     boolean earlyStopping,
-    Optional<String> resumePreviousJobId) {
+    Optional<String> resumePreviousJobId,
+    MetricValue metricValue,
+    Map<String, String> fixedParameters,
+    List<Map<String, String>> manualTrials) {
+  /** With the metric's last value counting, as AI Platform reads it. */
+  public TuningSpec(
+      String metric,
+      Goal goal,
+      List<SearchParameter> parameters,
+      Algorithm algorithm,
+      int maxTrials,
+      int maxParallelTrials,
+      int maxFailedTrials,
+      boolean earlyStopping,
+      Optional<String> resumePreviousJobId) {
+    this(
+        metric, goal, parameters, algorithm, maxTrials, maxParallelTrials, maxFailedTrials,
+        earlyStopping, resumePreviousJobId, MetricValue.LAST, Map.of(), List.of());
+  }
+
   public TuningSpec {
+    Objects.requireNonNull(metricValue, "metricValue");
+    fixedParameters = Map.copyOf(fixedParameters);
+    manualTrials = manualTrials.stream().map(Map::copyOf).toList();
+    if (algorithm == Algorithm.MANUAL_SEARCH && manualTrials.isEmpty()) {
+      throw new IllegalArgumentException("MANUAL_SEARCH needs at least one manual trial");
+    }
     if (metric == null || metric.isBlank()) {
       throw new IllegalArgumentException("a tuning job needs hyperparameterMetricTag");
     }
@@ -31,7 +61,7 @@ public record TuningSpec(
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(resumePreviousJobId, "resumePreviousJobId");
     parameters = List.copyOf(parameters);
-    if (parameters.isEmpty()) {
+    if (parameters.isEmpty() && algorithm != Algorithm.MANUAL_SEARCH) {
       throw new IllegalArgumentException("a tuning job needs at least one parameter in params");
     }
     Set<String> names = new HashSet<>();
@@ -80,6 +110,18 @@ public record TuningSpec(
       n = k != 0 && n > Long.MAX_VALUE / k ? Long.MAX_VALUE : n * k;
     }
     return n;
+  }
+
+  public TuningSpec withMetricValue(MetricValue v) {
+    return new TuningSpec(
+        metric, goal, parameters, algorithm, maxTrials, maxParallelTrials, maxFailedTrials,
+        earlyStopping, resumePreviousJobId, v, fixedParameters, manualTrials);
+  }
+
+  public TuningSpec withResumePreviousJobId(Optional<String> id) {
+    return new TuningSpec(
+        metric, goal, parameters, algorithm, maxTrials, maxParallelTrials, maxFailedTrials,
+        earlyStopping, id, metricValue, fixedParameters, manualTrials);
   }
 
   /** How many failed trials end the job: maxFailedTrials, or maxTrials when it is 0. */

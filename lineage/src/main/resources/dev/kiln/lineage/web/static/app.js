@@ -641,7 +641,7 @@ async function nodePanel(panel, executionId) {
 }
 
 function isFinished(status) {
-  return ['SUCCEEDED', 'FAILED', 'STOPPED', 'REUSED', 'SKIPPED'].includes(status);
+  return ['SUCCEEDED', 'FAILED', 'STOPPED', 'REUSED', 'SKIPPED', 'STOPPED_EARLY'].includes(status);
 }
 
 function kv(k, v) {
