@@ -40,6 +40,14 @@ public record Project(
     return tasks.stream().filter(t -> t.name().equals(name)).findFirst();
   }
 
+  /**
+   * What a task node searches: the tuning spec of the blueprint it names. Empty when it names none
+   * or the blueprint was not understood as a search; the planner refuses such a node.
+   */
+  public Optional<dev.kiln.pipelines.tuning.TuningSpec> tuning(Node.Task node) {
+    return node.task().flatMap(this::task).flatMap(TaskBlueprint::tuning);
+  }
+
   /** The step a node runs, with the node's override merged in. */
   public Optional<Step> effectiveStep(Node node) {
     if (node instanceof Node.Execution e) {
