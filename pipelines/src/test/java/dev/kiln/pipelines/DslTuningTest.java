@@ -124,7 +124,7 @@ class DslTuningTest {
     assertThat(project.task("fit").orElseThrow().type()).contains("grid_search");
     assertThat(spec.goal()).isEqualTo(Goal.MINIMIZE);
     assertThat(spec.metric()).isEqualTo("loss");
-    assertThat(spec.maxTrials()).isEqualTo(10);
+    assertThat(spec.maxTrials()).isEqualTo(9); // a grid tries each point once
     assertThat(spec.maxParallelTrials()).isEqualTo(1);
     assertThat(spec.maxFailedTrials()).isZero();
     assertThat(spec.earlyStopping()).isFalse();
@@ -140,8 +140,45 @@ class DslTuningTest {
     Project random = r.project();
     assertThat(random.tasks().get(0).tuning().orElseThrow().algorithm())
         .isEqualTo(Algorithm.RANDOM_SEARCH);
+    assertThat(random.tasks().get(0).tuning().orElseThrow().maxTrials()).isEqualTo(10);
     assertThat(random.tasks().get(0).tuning().orElseThrow().parameters())
         .containsExactly(new SearchParameter.DoubleRange("learning_rate", 0, 0.5, Scale.LINEAR));
+  }
+
+  @Test
+  void aGridCutShortByMaxTrialsIsAWarning() {
+    var p = PipelineBuilder.named("grid");
+    var fit = p.execution("fit", FIT);
+    fit.tune()
+        .integers("batch_size", 1, 4)
+        .categorical("optimizer", "adam", "sgd")
+        .maximize("acc")
+        .grid()
+        .maxTrials(6)
+        .maxParallelTrials(2);
+    assertThat(p.problems())
+        .extracting(Object::toString)
+        .containsExactly(
+            "warning: pipeline \"grid\" › nodes[0].tuning.maxTrials: the grid has 8 points and"
+                + " maxTrials is 6: only the first 6 points (in the order the parameters are"
+                + " written, the last varying fastest) are tried; the rest are dropped; raise"
+                + " maxTrials to 8 or leave it out to try every point");
+    // A warning does not stop the build.
+    assertThat(p.project().tasks().get(0).tuning().orElseThrow().maxTrials()).isEqualTo(6);
+
+    var q = PipelineBuilder.named("small-grid");
+    q.execution("fit", FIT)
+        .tune()
+        .categorical("optimizer", "adam", "sgd")
+        .maximize("acc")
+        .grid()
+        .maxParallelTrials(3);
+    assertThat(q.problems())
+        .extracting(Object::toString)
+        .containsExactly(
+            "error: pipeline \"small-grid\" › nodes[0].tuning.maxParallelTrials:"
+                + " maxParallelTrials(3) is more than the 2 trials (the grid's points); at most 2"
+                + " trials can run at once");
   }
 
   @Test

@@ -114,6 +114,25 @@ public final class PipelineBuilder {
    * the node's name that carries its {@link TuningSpec}.
    */
   public Project project() {
+    Assembled a = assemble();
+    if (a.problems().stream().anyMatch(Problem::isError)) {
+      throw new PipelineValidationException(a.problems());
+    }
+    return a.project();
+  }
+
+  /**
+   * Every problem of the pipeline as it stands, warnings included (a grid that maxTrials cuts
+   * short, ...), without throwing. {@link #build()} and {@link #project()} throw when one is an
+   * error.
+   */
+  public List<Problem> problems() {
+    return List.copyOf(assemble().problems());
+  }
+
+  private record Assembled(Project project, List<Problem> problems) {}
+
+  private Assembled assemble() {
     checkState(!nodes.isEmpty(), "pipeline %s has no nodes", name);
     List<Step> allSteps = new ArrayList<>(steps.values());
     allSteps.addAll(conflictingSteps);
@@ -161,10 +180,7 @@ public final class PipelineBuilder {
                       + ")")
               .withHint("give each definition its own name"));
     }
-    if (problems.stream().anyMatch(Problem::isError)) {
-      throw new PipelineValidationException(problems);
-    }
-    return project;
+    return new Assembled(project, problems);
   }
 
   static EdgeEnd end(NodeHandle node, PortKind kind, String key) {

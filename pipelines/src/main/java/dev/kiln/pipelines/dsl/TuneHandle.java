@@ -39,11 +39,12 @@ import java.util.stream.Collectors;
  *
  * <p>Required: at least one searched parameter, {@link #metric} and a goal ({@link #maximize()}
  * or {@link #minimize()}, or {@link #maximize(String)} for both). Optional: the algorithm
- * (Bayesian TPE unless told), {@link #maxTrials} (10), {@link #maxParallelTrials} (1), {@link
- * #maxFailedTrials} (0: as many as maxTrials), {@link #earlyStopping()}, {@link #metricValue}.
+ * (Bayesian TPE unless told), {@link #maxTrials} (10; for a grid, its number of points), {@link
+ * #maxParallelTrials} (1), {@link #maxFailedTrials} (0: as many as maxTrials), {@link
+ * #earlyStopping()}, {@link #metricValue}.
  */
 public final class TuneHandle {
-  /** The number of trials when {@link #maxTrials} is not called. */
+  /** The number of trials when {@link #maxTrials} is not called, except for a grid. */
   public static final int DEFAULT_MAX_TRIALS = 10;
 
   private final NodeHandle node;
@@ -52,7 +53,7 @@ public final class TuneHandle {
   private Optional<String> metric = Optional.empty();
   private Optional<Goal> goal = Optional.empty();
   private Algorithm algorithm = Algorithm.BAYESIAN_TPE;
-  private int maxTrials = DEFAULT_MAX_TRIALS;
+  private Optional<Integer> maxTrials = Optional.empty();
   private int maxParallelTrials = 1;
   private int maxFailedTrials;
   private boolean earlyStopping;
@@ -194,9 +195,12 @@ public final class TuneHandle {
     return algorithm(Algorithm.RANDOM_SEARCH);
   }
 
-  /** The number of trials in all. */
+  /**
+   * The number of trials in all. Without it, a grid tries each of its points once and the other
+   * algorithms run {@value #DEFAULT_MAX_TRIALS} trials.
+   */
   public TuneHandle maxTrials(int n) {
-    this.maxTrials = n;
+    this.maxTrials = Optional.of(n);
     return this;
   }
 
@@ -335,17 +339,51 @@ public final class TuneHandle {
         }
       }
     }
-    checkBudget(tp, problems);
-    if (problems.size() > before) {
+    boolean spaceComplete = searched.size() == parameters.size();
+    long gridSize = algorithm == Algorithm.GRID_SEARCH && spaceComplete ? gridSize(searched) : 0;
+    int trials =
+        maxTrials.orElse(
+            gridSize > 0 ? (int) Math.min(gridSize, Integer.MAX_VALUE) : DEFAULT_MAX_TRIALS);
+    checkBudget(tp, trials, problems);
+    if (maxTrials.isPresent() && trials >= 1 && gridSize > trials) {
+      problems.add(
+          Problem.warning(
+                  "tuning-grid-truncated",
+                  tp.field("maxTrials"),
+                  "the grid has " + gridSize + " points and maxTrials is " + trials
+                      + ": only the first " + trials + " points (in the order the parameters are"
+                      + " written, the last varying fastest) are tried; the rest are dropped")
+              .withHint("raise maxTrials to " + gridSize + " or leave it out to try every point"));
+    }
+    if (problems.subList(before, problems.size()).stream().anyMatch(Problem::isError)) {
       return Optional.empty();
     }
     return Optional.of(
         new TuningSpec(
-            metric.get(), goal.get(), searched, algorithm, maxTrials, maxParallelTrials,
+            metric.get(), goal.get(), searched, algorithm, trials, maxParallelTrials,
             maxFailedTrials, earlyStopping, Optional.empty(), metricValue, fixedValues, List.of()));
   }
 
-  private void checkBudget(ModelPath tp, List<Problem> problems) {
+  /** Points of the grid of these (INTEGER, CATEGORICAL, DISCRETE) parameters, saturating. */
+  private static long gridSize(List<SearchParameter> space) {
+    long n = 1;
+    for (SearchParameter p : space) {
+      long k;
+      if (p instanceof SearchParameter.IntegerRange r) {
+        k = r.size();
+      } else if (p instanceof SearchParameter.Categorical c) {
+        k = c.values().size();
+      } else if (p instanceof SearchParameter.Discrete d) {
+        k = d.values().size();
+      } else {
+        return 0;
+      }
+      n = n > Long.MAX_VALUE / k ? Long.MAX_VALUE : n * k;
+    }
+    return space.isEmpty() ? 0 : n;
+  }
+
+  private void checkBudget(ModelPath tp, int maxTrials, List<Problem> problems) {
     if (maxTrials < 1) {
       problems.add(
           Problem.error(
@@ -364,8 +402,10 @@ public final class TuneHandle {
           Problem.error(
                   "tuning-budget",
                   tp.field("maxParallelTrials"),
-                  "maxParallelTrials(" + maxParallelTrials + ") is more than maxTrials("
-                      + maxTrials + ")")
+                  "maxParallelTrials(" + maxParallelTrials + ") is more than "
+                      + (this.maxTrials.isPresent()
+                          ? "maxTrials(" + maxTrials + ")"
+                          : "the " + maxTrials + " trials (the grid's points)"))
               .withHint("at most " + maxTrials + " trials can run at once"));
     }
     if (maxFailedTrials < 0) {
