@@ -372,18 +372,81 @@ class DslTuningTest {
   }
 
   @Test
-  void manualSearchIsNotWrittenInTheDsl() {
+  void manualTrialsRunAsWritten() {
     var p = PipelineBuilder.named("manual");
     p.execution("fit", FIT)
         .tune()
-        .discrete("learning_rate", 0.1)
-        .maximize("acc")
-        .algorithm(Algorithm.MANUAL_SEARCH);
+        .trial(Map.of("learning_rate", 0.01, "batch_size", 8))
+        .trial(Map.of("learning_rate", 0.1, "optimizer", "sgd", "augment", true))
+        .fixed("batch_size", 4)
+        .maximize("acc");
     assertThat(problems(p))
         .containsExactly(
-            "error: pipeline \"manual\" › nodes[0].tuning.algorithm: MANUAL_SEARCH needs manual"
-                + " trials, which the Java DSL does not write; use grid() with discrete(...) and"
-                + " categorical(...) values");
+            "error: pipeline \"manual\" › nodes[0].tuning.trials[0].batch_size: trial sets"
+                + " parameter \"batch_size\", which is also fixed; either fix it or set it in each"
+                + " trial");
+
+    var q = PipelineBuilder.named("manual");
+    q.execution("fit", FIT)
+        .tune()
+        .trial(Map.of("learning_rate", 0.01, "batch_size", 8))
+        .trial(Map.of("learning_rate", 0.1, "optimizer", "sgd", "augment", true))
+        .maximize("acc")
+        .maxParallelTrials(2);
+    TuningSpec spec = q.project().tasks().get(0).tuning().orElseThrow();
+    assertThat(spec.algorithm()).isEqualTo(Algorithm.MANUAL_SEARCH);
+    assertThat(q.project().tasks().get(0).type()).contains("manual_search");
+    assertThat(spec.maxTrials()).isEqualTo(2);
+    assertThat(spec.parameters()).isEmpty();
+    assertThat(spec.manualTrials())
+        .containsExactly(
+            Map.of("learning_rate", "0.01", "batch_size", "8"),
+            Map.of("learning_rate", "0.1", "optimizer", "sgd", "augment", "true"));
+  }
+
+  @Test
+  void manualTrialsAreCheckedLikeTheRest() {
+    var p = PipelineBuilder.named("manual");
+    p.execution("fit", FIT)
+        .tune()
+        .trial(Map.of("learning_rate", 2.0, "batch_sise", 8, "optimizer", "adamw"))
+        .trial(Map.of())
+        .uniform("learning_rate", 0, 1)
+        .maximize("acc")
+        .maxTrials(1);
+    p.execution("fit2", FIT).tune().manual().maximize("acc");
+    p.execution("fit3", FIT)
+        .tune()
+        .trial(Map.of("learning_rate", 0.5))
+        .discrete("batch_size", 1, 2)
+        .maximize("acc")
+        .grid();
+    assertThat(problems(p))
+        .containsExactly(
+            "error: pipeline \"manual\" › nodes[0].tuning.trials[0].learning_rate: trial sets"
+                + " \"learning_rate\" to 2.0: 2.0 is greater than the maximum (1)",
+            "error: pipeline \"manual\" › nodes[0].tuning.trials[0].optimizer: trial sets"
+                + " \"optimizer\" to \"adamw\": \"adamw\" is not one of the choices (\"adam\","
+                + " \"sgd\")",
+            "error: pipeline \"manual\" › nodes[0].tuning.trials[0].batch_sise: tuning of node"
+                + " \"fit\" names parameter \"batch_sise\", which does not exist (step \"fit\""
+                + " has: learning_rate, batch_size, optimizer, augment); did you mean"
+                + " \"batch_size\"?",
+            "error: pipeline \"manual\" › nodes[0].tuning.trials[1]: trial(...) sets no"
+                + " parameter",
+            "error: pipeline \"manual\" › nodes[0].tuning.parameters[0]:"
+                + " uniform(\"learning_rate\", 0, 1): a manual search runs its trials as written"
+                + " and searches nothing; give the values in trial(...), or use another"
+                + " algorithm",
+            "warning: pipeline \"manual\" › nodes[0].tuning.maxTrials: there are 2 manual trials"
+                + " and maxTrials is 1: only the first 1 are run; leave maxTrials out to run"
+                + " every trial",
+            "error: pipeline \"manual\" › nodes[1].tuning.trials: a manual search of node"
+                + " \"fit2\" has no trials; add each combination with trial(Map.of(\"NAME\","
+                + " value, ...))",
+            "error: pipeline \"manual\" › nodes[2].tuning.trials: trial(...) combinations are"
+                + " run by a manual search only, but the algorithm is GRID_SEARCH; call manual(),"
+                + " or leave the algorithm out");
   }
 
   @Test

@@ -52,7 +52,8 @@ public final class TuneHandle {
   private final List<Fixed> fixed = new ArrayList<>();
   private Optional<String> metric = Optional.empty();
   private Optional<Goal> goal = Optional.empty();
-  private Algorithm algorithm = Algorithm.BAYESIAN_TPE;
+  private Optional<Algorithm> algorithm = Optional.empty();
+  private final List<Map<String, ParamValue>> trials = new ArrayList<>();
   private Optional<Integer> maxTrials = Optional.empty();
   private int maxParallelTrials = 1;
   private int maxFailedTrials;
@@ -176,9 +177,9 @@ public final class TuneHandle {
     return this;
   }
 
-  /** The search algorithm; Bayesian TPE unless told. */
+  /** The search algorithm; Bayesian TPE unless told (manual search when trials are given). */
   public TuneHandle algorithm(Algorithm a) {
-    this.algorithm = Objects.requireNonNull(a, "algorithm");
+    this.algorithm = Optional.of(Objects.requireNonNull(a, "algorithm"));
     return this;
   }
 
@@ -195,6 +196,45 @@ public final class TuneHandle {
     return algorithm(Algorithm.RANDOM_SEARCH);
   }
 
+  /** Runs the {@link #trial} combinations as written, one trial each, and searches nothing. */
+  public TuneHandle manual() {
+    return algorithm(Algorithm.MANUAL_SEARCH);
+  }
+
+  /**
+   * One trial of a manual search: exactly these values ({@code Long}, {@code Integer}, {@code
+   * Double}, {@code String} or {@code Boolean}), each checked against the step's parameter. Giving
+   * trials makes the search manual unless another algorithm is named.
+   */
+  public TuneHandle trial(Map<String, ?> values) {
+    Map<String, ParamValue> trial = new LinkedHashMap<>();
+    values.forEach((k, v) -> {
+      checkName(k);
+      trial.put(k, paramValue(k, v));
+    });
+    trials.add(trial);
+    return this;
+  }
+
+  private static ParamValue paramValue(String name, Object v) {
+    if (v instanceof ParamValue pv) {
+      return pv;
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+      return ParamValue.of(((Number) v).longValue());
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return ParamValue.of(((Number) v).doubleValue());
+    }
+    if (v instanceof String str) {
+      return ParamValue.of(str);
+    }
+    if (v instanceof Boolean b) {
+      return ParamValue.of(b);
+    }
+    throw new IllegalArgumentException(
+        "trial value of \"" + name + "\" must be a number, a string or a boolean; got " + v);
+  }
   /**
    * The number of trials in all. Without it, a grid tries each of its points once and the other
    * algorithms run {@value #DEFAULT_MAX_TRIALS} trials.
@@ -290,7 +330,10 @@ public final class TuneHandle {
         fixedValues.put(f.name(), f.value().render());
       }
     }
-    if (parameters.isEmpty()) {
+    Algorithm algo =
+        algorithm.orElse(trials.isEmpty() ? Algorithm.BAYESIAN_TPE : Algorithm.MANUAL_SEARCH);
+    List<Map<String, String>> manualTrials = checkTrials(step, tp, known, fixedValues, problems);
+    if (parameters.isEmpty() && algo != Algorithm.MANUAL_SEARCH) {
       problems.add(
           Problem.error(
                   "tuning-no-parameters",
@@ -318,15 +361,34 @@ public final class TuneHandle {
                   "tuning of node \"" + nodeName + "\" has no goal")
               .withHint("call maximize() or minimize()"));
     }
-    if (algorithm == Algorithm.MANUAL_SEARCH) {
+    if (algo == Algorithm.MANUAL_SEARCH) {
+      if (trials.isEmpty()) {
+        problems.add(
+            Problem.error(
+                    "tuning-manual",
+                    tp.field("trials"),
+                    "a manual search of node \"" + nodeName + "\" has no trials")
+                .withHint("add each combination with trial(Map.of(\"NAME\", value, ...))"));
+      }
+      for (int i = 0; i < parameters.size(); i++) {
+        problems.add(
+            Problem.error(
+                    "tuning-manual",
+                    tp.field("parameters").index(i),
+                    parameters.get(i).call() + ": a manual search runs its trials as written"
+                        + " and searches nothing")
+                .withHint("give the values in trial(...), or use another algorithm"));
+      }
+    } else if (!trials.isEmpty()) {
       problems.add(
           Problem.error(
                   "tuning-manual",
-                  tp.field("algorithm"),
-                  "MANUAL_SEARCH needs manual trials, which the Java DSL does not write")
-              .withHint("use grid() with discrete(...) and categorical(...) values"));
+                  tp.field("trials"),
+                  "trial(...) combinations are run by a manual search only, but the algorithm is "
+                      + algo)
+              .withHint("call manual(), or leave the algorithm out"));
     }
-    if (algorithm == Algorithm.GRID_SEARCH) {
+    if (algo == Algorithm.GRID_SEARCH) {
       for (int i = 0; i < parameters.size(); i++) {
         Declared d = parameters.get(i);
         if (d.kind() == Kind.DOUBLE) {
@@ -340,11 +402,26 @@ public final class TuneHandle {
       }
     }
     boolean spaceComplete = searched.size() == parameters.size();
-    long gridSize = algorithm == Algorithm.GRID_SEARCH && spaceComplete ? gridSize(searched) : 0;
+    long gridSize = algo == Algorithm.GRID_SEARCH && spaceComplete ? gridSize(searched) : 0;
+    long natural = algo == Algorithm.MANUAL_SEARCH ? this.trials.size() : gridSize;
     int trials =
         maxTrials.orElse(
-            gridSize > 0 ? (int) Math.min(gridSize, Integer.MAX_VALUE) : DEFAULT_MAX_TRIALS);
-    checkBudget(tp, trials, problems);
+            natural > 0 ? (int) Math.min(natural, Integer.MAX_VALUE) : DEFAULT_MAX_TRIALS);
+    checkBudget(
+        tp,
+        trials,
+        algo == Algorithm.MANUAL_SEARCH ? "the manual trials" : "the grid's points",
+        problems);
+    if (maxTrials.isPresent() && trials >= 1 && algo == Algorithm.MANUAL_SEARCH
+        && this.trials.size() > trials) {
+      problems.add(
+          Problem.warning(
+                  "tuning-manual-truncated",
+                  tp.field("maxTrials"),
+                  "there are " + this.trials.size() + " manual trials and maxTrials is " + trials
+                      + ": only the first " + trials + " are run")
+              .withHint("leave maxTrials out to run every trial"));
+    }
     if (maxTrials.isPresent() && trials >= 1 && gridSize > trials) {
       problems.add(
           Problem.warning(
@@ -360,8 +437,9 @@ public final class TuneHandle {
     }
     return Optional.of(
         new TuningSpec(
-            metric.get(), goal.get(), searched, algorithm, trials, maxParallelTrials,
-            maxFailedTrials, earlyStopping, Optional.empty(), metricValue, fixedValues, List.of()));
+            metric.get(), goal.get(), searched, algo, trials, maxParallelTrials,
+            maxFailedTrials, earlyStopping, Optional.empty(), metricValue, fixedValues,
+            manualTrials));
   }
 
   /** Points of the grid of these (INTEGER, CATEGORICAL, DISCRETE) parameters, saturating. */
@@ -383,7 +461,58 @@ public final class TuneHandle {
     return space.isEmpty() ? 0 : n;
   }
 
-  private void checkBudget(ModelPath tp, int maxTrials, List<Problem> problems) {
+  /** The manual trials as text, in the step's parameter order, after checking each value. */
+  private List<Map<String, String>> checkTrials(
+      Step step,
+      ModelPath tp,
+      List<String> known,
+      Map<String, String> fixedValues,
+      List<Problem> problems) {
+    List<Map<String, String>> out = new ArrayList<>();
+    for (int i = 0; i < trials.size(); i++) {
+      ModelPath trialPath = tp.field("trials").index(i);
+      Map<String, ParamValue> trial = trials.get(i);
+      if (trial.isEmpty()) {
+        problems.add(
+            Problem.error("tuning-empty-trial", trialPath, "trial(...) sets no parameter"));
+        continue;
+      }
+      // In the step's order, then unknown names sorted: messages do not depend on Map.of's order.
+      List<String> names = new ArrayList<>();
+      known.stream().filter(trial::containsKey).forEach(names::add);
+      trial.keySet().stream().filter(k -> !known.contains(k)).sorted().forEach(names::add);
+      Map<String, String> text = new LinkedHashMap<>();
+      for (String name : names) {
+        ParamValue v = trial.get(name);
+        ModelPath vp = trialPath.field(name);
+        Optional<ParameterSpec> spec = step.parameter(name);
+        if (spec.isEmpty()) {
+          problems.add(unknownParameter(vp, node.name(), name, step, known));
+          continue;
+        }
+        if (fixedValues.containsKey(name)) {
+          problems.add(
+              Problem.error(
+                      "tuning-fixed-and-searched",
+                      vp,
+                      "trial sets parameter \"" + name + "\", which is also fixed")
+                  .withHint("either fix it or set it in each trial"));
+          continue;
+        }
+        for (String m : Validator.checkValue(spec.get(), v)) {
+          problems.add(
+              Problem.error(
+                  "tuning-bad-value", vp, "trial sets \"" + name + "\" to " + quote(v) + ": " + m));
+        }
+        text.put(name, v.render());
+      }
+      out.add(text);
+    }
+    return out;
+  }
+
+  private void checkBudget(
+      ModelPath tp, int maxTrials, String implicitTrials, List<Problem> problems) {
     if (maxTrials < 1) {
       problems.add(
           Problem.error(
@@ -405,7 +534,7 @@ public final class TuneHandle {
                   "maxParallelTrials(" + maxParallelTrials + ") is more than "
                       + (this.maxTrials.isPresent()
                           ? "maxTrials(" + maxTrials + ")"
-                          : "the " + maxTrials + " trials (the grid's points)"))
+                          : "the " + maxTrials + " trials (" + implicitTrials + ")"))
               .withHint("at most " + maxTrials + " trials can run at once"));
     }
     if (maxFailedTrials < 0) {
