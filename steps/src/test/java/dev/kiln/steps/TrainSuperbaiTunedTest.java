@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The reference pipeline with {@code train} tuned, as issue 13's demo runs it, in the DSL. */
 class TrainSuperbaiTunedTest {
 
-  /** {@link TrainSuperbai#project()}'s nodes and edges, with {@code train} tuned by {@code tune}. */
+  /** {@link TrainSuperbai#project()}'s wiring, with {@code train} tuned by {@code tune}. */
   private static Project tuned(Consumer<TuneHandle> tune) {
     var p = PipelineBuilder.named(TrainSuperbai.NAME);
     var convert = p.execution("convert", ConvertLabels.STEP);
