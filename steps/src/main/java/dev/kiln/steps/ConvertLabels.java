@@ -35,7 +35,10 @@ public final class ConvertLabels {
               .build(),
           ImageSet.class);
 
-  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV), folders kept as for images. */
+  /**
+   * The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV, a Superb AI Suite export), folders
+   * kept as for images.
+   */
   public static final InputPort<LabeledDataset> LABELS =
       new InputPort<>(
           InputSpec.builder("labels").optKeepDirectories(KeepDirectories.SUFFIX).build(),
@@ -65,7 +68,8 @@ public final class ConvertLabels {
                   "format",
                   "auto",
                   "the label format; auto detects it",
-                  "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv"))
+                  "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv",
+                  "superbai"))
           .addParameter(Params.real("test_ratio", 0.2, 0.0, 1.0, "share of images for test/"))
           .addParameter(Params.integer("seed", 42, "seed of the train/test split"))
           .addParameter(
@@ -81,6 +85,20 @@ public final class ConvertLabels {
               Params.choice(
                   "box_policy", "clip", "boxes outside the image: clip or reject", "clip",
                   "reject"))
+          .addParameter(
+              Params.choice(
+                  "polygons",
+                  "skip",
+                  "Superb AI polygons: skip (counted as unsupported-shape) or bbox (their bounding"
+                      + " boxes)",
+                  "skip",
+                  "bbox"))
+          .addParameter(
+              Params.text(
+                  "tag_splits",
+                  "test=test,val=validation,validation=validation,*=train",
+                  "Superb AI tags to splits, TAG=SPLIT in order, the first tag matched wins; *:"
+                      + " images matching none"))
           .addInput(IMAGES)
           .addInput(LABELS)
           .addInput(SPLIT_LISTS)
