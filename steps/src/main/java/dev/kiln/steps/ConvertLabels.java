@@ -107,4 +107,32 @@ public final class ConvertLabels {
           .addOutput(TEST)
           .addOutput(REJECTED)
           .build();
+
+  /** The name of the Superb AI preset, the first node of the seed pipeline. */
+  public static final String SUPERBAI_NAME = "convert-superbai";
+
+  /**
+   * {@code convert-superbai}: {@code convert-labels} preset for a Superb AI Suite export, with the
+   * images as input {@code images}: {@code format=superbai} and {@code split=tags} by default, as
+   * the yolov3-tf2 seed's converter (test iff an item is tagged {@code test}). Same function,
+   * inputs, outputs and other parameters.
+   */
+  public static final Step SUPERBAI =
+      Step.builder(SUPERBAI_NAME, STEP.run())
+          .optResources(STEP.resources())
+          .optDescription(
+              "Converts a Superb AI Suite export to TFRecord shards, split by the export's tags")
+          .optParameters(
+              STEP.parameters().stream()
+                  .map(
+                      p ->
+                          p.name().equals("format")
+                              ? p.toBuilder().optDefault("superbai").build()
+                              : p.name().equals("split")
+                                  ? p.toBuilder().optDefault("tags").build()
+                                  : p)
+                  .toList())
+          .optInputs(STEP.inputs())
+          .optOutputs(STEP.outputs())
+          .build();
 }
