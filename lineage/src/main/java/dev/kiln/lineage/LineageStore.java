@@ -532,6 +532,25 @@ public final class LineageStore implements AutoCloseable {
   }
 
   /**
+   * The executions of a run that are tuning jobs (have a tuning spec), in one query, so a view of
+   * a run with many nodes can mark its task nodes without asking about each.
+   */
+  public Set<String> tuningExecutions(String runId) {
+    return tx(
+        "list the tuning jobs of run " + runId,
+        c -> {
+          requireRun(c, runId);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT t.execution_id FROM tuning_jobs t JOIN executions e"
+                      + " ON e.id = t.execution_id WHERE e.run_id = ?")) {
+            ps.setString(1, runId);
+            return Set.copyOf(list(ps, rs -> rs.getString(1)));
+          }
+        });
+  }
+
+  /**
    * The most recently finished SUCCEEDED execution with this cache key, whose outputs a new
    * execution may reuse.
    */

@@ -48,11 +48,12 @@ final class ApiRoutes {
 
   void addTo(Javalin app) {
     app.get("/api/runs", this::runs);
-    app.get("/api/runs/{runId}", ctx -> json(ctx, RunGraph.of(store.runDetail(ctx.pathParam("runId")))));
+    app.get("/api/runs/{runId}", this::run);
     app.post("/api/runs/{runId}/stop", this::stopRun);
     app.get("/api/executions/{id}", this::execution);
     app.get("/api/executions/{id}/logs", this::logs);
     app.get("/api/executions/{id}/metadata", this::metadata);
+    app.get("/api/executions/{id}/tuning", this::tuning);
     app.get("/api/executions/{id}/outputs/<path>", this::output);
     app.get("/api/artifacts/{sha}/content", this::artifactContent);
     app.get("/api/artifacts/{id}/lineage", this::lineage);
@@ -81,6 +82,16 @@ final class ApiRoutes {
     body.put("total", page.total());
     body.put("hasMore", page.hasMore());
     json(ctx, body);
+  }
+
+  private void run(Context ctx) {
+    String runId = ctx.pathParam("runId");
+    json(ctx, RunGraph.of(store.runDetail(runId), store.tuningExecutions(runId)));
+  }
+
+  /** A task execution's tuning job: spec, trials with metric and curve, best trial. */
+  private void tuning(Context ctx) {
+    json(ctx, TuningView.of(store, ctx.pathParam("id"), java.time.Instant.now()));
   }
 
   private void stopRun(Context ctx) {

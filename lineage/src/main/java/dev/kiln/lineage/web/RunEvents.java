@@ -83,7 +83,7 @@ final class RunEvents implements AutoCloseable {
                   finish.run();
                   return;
                 }
-                RunGraph graph = RunGraph.of(store.runDetail(runId));
+                RunGraph graph = RunGraph.of(store.runDetail(runId), store.tuningExecutions(runId));
                 String json = JsonSupport.write(graph);
                 if (!json.equals(last.get())) {
                   last.set(json);

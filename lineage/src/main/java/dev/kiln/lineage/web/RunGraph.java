@@ -29,7 +29,10 @@ public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, boolea
     edges = List.copyOf(edges);
   }
 
-  /** One execution of the run. {@code reused} when its outputs came from an earlier execution. */
+  /**
+   * One execution of the run. {@code reused} when its outputs came from an earlier execution;
+   * {@code tuning} when it is a task node's tuning job, whose trials the tuning page shows.
+   */
   public record Node(
       String executionId,
       String nodeName,
@@ -44,7 +47,8 @@ public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, boolea
       Instant finishedAt,
       long metadataCount,
       int outputCount,
-      String errorMessage) {}
+      String errorMessage,
+      boolean tuning) {}
 
   /**
    * Data that flowed from one node to another: {@code label} lists the inputs of {@code to} fed by
@@ -56,6 +60,11 @@ public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, boolea
 
   /** Builds the graph of a run detail; inputs produced outside the run draw no edge. */
   static RunGraph of(RunDetail detail) {
+    return of(detail, Set.of());
+  }
+
+  /** As {@link #of(RunDetail)}, marking the executions in {@code tuningJobs} as tuning jobs. */
+  static RunGraph of(RunDetail detail, Set<String> tuningJobs) {
     Set<String> inRun = new HashSet<>();
     for (ExecutionDetail e : detail.executions()) {
       inRun.add(e.execution().id());
@@ -79,7 +88,8 @@ public record RunGraph(RunRecord run, List<Node> nodes, List<Edge> edges, boolea
               x.finishedAt(),
               e.metadataCount(),
               e.outputs().size(),
-              x.errorMessage()));
+              x.errorMessage(),
+              tuningJobs.contains(x.id())));
       // producer -> input name -> file names, in the order recorded
       Map<String, Map<String, List<String>>> byProducer = new LinkedHashMap<>();
       for (InputFile in : e.inputs()) {

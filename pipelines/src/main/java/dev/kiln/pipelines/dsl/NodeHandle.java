@@ -33,6 +33,7 @@ public final class NodeHandle {
   private final List<NodeAction> actions = new ArrayList<>();
   private OnError onError = OnError.STOP_ALL;
   private EdgeMergeMode edgeMergeMode = EdgeMergeMode.REPLACE;
+  private TuneHandle tuning;
 
   NodeHandle(PipelineBuilder owner, String name, Step step, boolean task) {
     checkArgument(name != null && !name.isEmpty(), "a node needs a name");
@@ -103,6 +104,23 @@ public final class NodeHandle {
     return this;
   }
 
+  /**
+   * Tunes this node: its step runs as several trials searching the parameters given on the
+   * returned handle, and edges out of it carry the best trial's outputs. Calling it again returns
+   * the same handle.
+   */
+  public TuneHandle tune() {
+    if (tuning == null) {
+      tuning = new TuneHandle(this);
+    }
+    return tuning;
+  }
+
+  /** The node's search space, if it is tuned. */
+  Optional<TuneHandle> tuning() {
+    return Optional.ofNullable(tuning);
+  }
+
   public NodeHandle action(NodeAction action) {
     actions.add(action);
     return this;
@@ -120,11 +138,12 @@ public final class NodeHandle {
                 List.of(),
                 parameterPatches,
                 Map.of());
-    if (task) {
+    if (task || tuning != null) {
+      // A tuned node names the blueprint PipelineBuilder adds under the node's own name.
       return new Node.Task(
           name,
           Optional.of(step.name()),
-          Optional.empty(),
+          tuning == null ? Optional.empty() : Optional.of(name),
           override,
           onError,
           edgeMergeMode,

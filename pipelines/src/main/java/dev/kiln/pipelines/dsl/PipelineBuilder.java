@@ -11,6 +11,8 @@ import dev.kiln.pipelines.PipelineParameter;
 import dev.kiln.pipelines.PortKind;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.TaskBlueprint;
+import dev.kiln.pipelines.tuning.TuningSpec;
 import dev.kiln.pipelines.validation.ModelPath;
 import dev.kiln.pipelines.validation.PipelineValidationException;
 import dev.kiln.pipelines.validation.Problem;
@@ -18,6 +20,7 @@ import dev.kiln.pipelines.validation.Validator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,9 +54,21 @@ public final class PipelineBuilder {
     return add(new NodeHandle(this, nodeName, step, false));
   }
 
-  /** Adds a task node: several executions of {@code step} (a sweep). */
+  /**
+   * Adds a task node: several executions of {@code step} (a sweep). What it searches is given with
+   * {@link NodeHandle#tune()}; a task node that is not tuned cannot run.
+   */
   public NodeHandle task(String nodeName, Step step) {
     return add(new NodeHandle(this, nodeName, step, true));
+  }
+
+  /**
+   * Tunes a node of this pipeline: {@code p.tune(train).logUniform("initial_learning_rate", 1e-3,
+   * 1e-1).maximize("val_ap").maxTrials(6)}. The same as {@link NodeHandle#tune()}.
+   */
+  public TuneHandle tune(NodeHandle node) {
+    checkArgument(node.owner == this, "node %s belongs to another pipeline", node.name());
+    return node.tune();
   }
 
   /** Lets nodes reuse earlier executions whose cache key matches. */
@@ -89,13 +104,38 @@ public final class PipelineBuilder {
     edges.add(Edge.of(source, target));
   }
 
-  /** The pipeline, validated together with the steps its nodes use. */
+  /**
+   * The pipeline, validated together with the steps its nodes use. A tuned node's search space is
+   * a task blueprint beside the pipeline: use {@link #project()} to keep it.
+   */
   public Pipeline build() {
     return project().pipelines().get(0);
   }
 
-  /** The pipeline and its steps as a project, validated. */
+  /**
+   * The pipeline and its steps as a project, validated; each tuned node adds a task blueprint of
+   * the node's name that carries its {@link TuningSpec}.
+   */
   public Project project() {
+    Assembled a = assemble();
+    if (a.problems().stream().anyMatch(Problem::isError)) {
+      throw new PipelineValidationException(a.problems());
+    }
+    return a.project();
+  }
+
+  /**
+   * Every problem of the pipeline as it stands, warnings included (a grid that maxTrials cuts
+   * short, ...), without throwing. {@link #build()} and {@link #project()} throw when one is an
+   * error.
+   */
+  public List<Problem> problems() {
+    return List.copyOf(assemble().problems());
+  }
+
+  private record Assembled(Project project, List<Problem> problems) {}
+
+  private Assembled assemble() {
     checkState(!nodes.isEmpty(), "pipeline %s has no nodes", name);
     List<Step> allSteps = new ArrayList<>(steps.values());
     allSteps.addAll(conflictingSteps);
@@ -107,8 +147,27 @@ public final class PipelineBuilder {
             parameters,
             reuseExecutions,
             Map.of());
-    Project project = Project.of(allSteps, List.of(pipeline));
+    List<Problem> tuningProblems = new ArrayList<>();
+    List<TaskBlueprint> blueprints = new ArrayList<>();
+    ModelPath path = ModelPath.pipeline(name);
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeHandle n = nodes.get(i);
+      if (n.tuning().isEmpty()) {
+        continue;
+      }
+      Optional<TuningSpec> spec =
+          n.tuning().get().check(n.step(), path.field("nodes").index(i), tuningProblems);
+      TaskBlueprint blueprint =
+          new TaskBlueprint(
+              n.name(),
+              Optional.of(n.step().name()),
+              spec.map(s -> s.algorithm().name().toLowerCase(Locale.ROOT)),
+              Map.of());
+      blueprints.add(spec.map(blueprint::withTuning).orElse(blueprint));
+    }
+    Project project = new Project(allSteps, List.of(pipeline), blueprints, List.of());
     List<Problem> problems = new ArrayList<>(Validator.validate(project));
+    problems.addAll(tuningProblems);
     for (Step conflict : conflictingSteps) {
       problems.add(
           Problem.error(
@@ -124,10 +183,7 @@ public final class PipelineBuilder {
                       + ")")
               .withHint("give each definition its own name"));
     }
-    if (problems.stream().anyMatch(Problem::isError)) {
-      throw new PipelineValidationException(problems);
-    }
-    return project;
+    return new Assembled(project, problems);
   }
 
   static EdgeEnd end(NodeHandle node, PortKind kind, String key) {
