@@ -360,6 +360,16 @@ public final class Orchestrator implements AutoCloseable {
           }
         }
       }
+      if (inFlight == 0 && stopReason == null && failedStopAll == null && !tuning.isEmpty()) {
+        // A task whose job is over ends on the next pass; one that can neither start a trial nor
+        // end would loop forever, so it fails instead.
+        for (TuningDriver driver : tuning.values()) {
+          if (!driver.isDone()) {
+            driver.abort("the search stalled: no trial is running and none can start");
+          }
+        }
+        continue;
+      }
       if (inFlight == 0) {
         boolean waiting =
             stopReason == null

@@ -71,6 +71,8 @@ final class TuningDriver {
   /** Every trial by number. */
   private final TreeMap<Integer, TrialState> trials = new TreeMap<>();
   private final Set<String> metricKeysSeen = new LinkedHashSet<>();
+  /** The trials of the job named by resumePreviousJobId: history for the search, not trials. */
+  private final List<Trial> prior = new ArrayList<>();
   private boolean samplerExhausted;
   private String abortReason;
 
@@ -115,6 +117,50 @@ final class TuningDriver {
       store.recordTuningSpec(task.id(), TuningSpecJson.write(spec));
     }
     load();
+    spec.resumePreviousJobId().ifPresent(this::loadPrevious);
+  }
+
+  /**
+   * resumePreviousJobId: the trials of that earlier job feed this job's search (AI Platform uses
+   * "the previous trials' results in the new job"); this job still runs its own maxTrials.
+   */
+  private void loadPrevious(String jobId) {
+    if (store.findRun(jobId).isEmpty()) {
+      abortReason =
+          "resumePreviousJobId " + jobId + ": there is no tuning job with that id in this Kiln home";
+      return;
+    }
+    int n = 1_000_000;
+    for (ExecutionRecord e : store.executions(jobId, Set.of())) {
+      if (!e.nodeName().equals(node.name()) || store.tuningSpec(e.id()).isEmpty()) {
+        continue;
+      }
+      for (ExecutionRecord t : store.trials(e.id())) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (ParameterValue p : store.executionDetail(t.id()).parameters()) {
+          if (spec.parameters().stream().anyMatch(x -> x.name().equals(p.name()))) {
+            params.put(p.name(), plain(p.valueJson()));
+          }
+        }
+        OptionalDouble metric = dev.kiln.runner.tuning.TuningReport.metric(store, t.id(), spec);
+        Trial.State state =
+            t.status() == ExecutionStatus.SUCCEEDED || t.status() == ExecutionStatus.REUSED
+                ? Trial.State.SUCCEEDED
+                : t.status() == ExecutionStatus.STOPPED_EARLY ? Trial.State.STOPPED_EARLY : Trial.State.FAILED;
+        if (params.size() == spec.parameters().size()) {
+          prior.add(new Trial(n++, params, state, metric));
+        }
+      }
+    }
+    if (prior.isEmpty()) {
+      abortReason =
+          "resumePreviousJobId " + jobId + ": that run has no trials of a task node \"" + node.name()
+              + "\" searching these parameters";
+      return;
+    }
+    console.status(
+        node.name() + ": " + prior.size() + " trial(s) of tuning job " + jobId
+            + " feed the search (resumePreviousJobId)");
   }
 
   static long seedOf(String executionId) {
@@ -201,7 +247,7 @@ final class TuningDriver {
   }
 
   private Optional<Map<String, Object>> suggest(int number) {
-    List<Trial> history = new ArrayList<>();
+    List<Trial> history = new ArrayList<>(prior);
     for (TrialState t : trials.values()) {
       if (t.number == number) {
         continue;
@@ -385,6 +431,13 @@ final class TuningDriver {
               + " optimization-target-metric); the trials printed "
               + (seen.isEmpty() ? "no metadata at all" : "the keys " + String.join(", ", seen))
               + ". Print a JSON line such as {\"" + spec.metric() + "\": 0.9} on stdout";
+    }
+  }
+
+  /** Ends the job as failed (the trials that run are cancelled by the scheduler). */
+  synchronized void abort(String reason) {
+    if (abortReason == null) {
+      abortReason = reason;
     }
   }
 

@@ -294,4 +294,41 @@ class OrchestratorTuningTest {
     int rerun = Files.readAllLines(counter).size() - runsBefore;
     assertThat(rerun).isEqualTo(5 - finishedBefore.size());
   }
+
+  @Test
+  void resumePreviousJobIdFeedsTheEarlierTrialsToTheSearch() {
+    Path counter = home.resolve("count.txt");
+    Step step = fit(counter.toString());
+    RunResult first =
+        orchestrator.run(tunedPlan(step, spec(Algorithm.RANDOM_SEARCH, 3, 1, 0), false), RunOptions.of("t"));
+    assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
+    List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Console recording =
+        new Console() {
+          @Override
+          public void stepLine(String node, boolean stderr, String text) {}
+
+          @Override
+          public void status(String text) {
+            said.add(text);
+          }
+        };
+    orchestrator.close();
+    orchestrator =
+        new Orchestrator(
+            store, OrchestratorConfig.of(home, home).withSlots(2, 0),
+            Map.of(ExecutorKind.PROCESS, new ProcessExecutor(Map.of())), recording);
+    TuningSpec more = spec(Algorithm.BAYESIAN_TPE, 2, 1, 0).withResumePreviousJobId(Optional.of(first.runId()));
+    RunResult second = orchestrator.run(tunedPlan(step, more, false), RunOptions.of("t"));
+    assertThat(second.status()).as(second.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.trials(task(second.runId()).id())).hasSize(2);
+    assertThat(said).contains("fit: 3 trial(s) of tuning job " + first.runId() + " feed the search (resumePreviousJobId)");
+
+    TuningSpec unknown = spec(Algorithm.BAYESIAN_TPE, 2, 1, 0).withResumePreviousJobId(Optional.of("no-such-job"));
+    RunResult third = orchestrator.run(tunedPlan(step, unknown, false), RunOptions.of("t"));
+    assertThat(third.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(task(third.runId()).errorMessage())
+        .isEqualTo("resumePreviousJobId no-such-job: there is no tuning job with that id in this Kiln home");
+    assertThat(store.trials(task(third.runId()).id())).isEmpty();
+  }
 }
