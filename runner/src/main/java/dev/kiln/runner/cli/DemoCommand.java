@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--train-seconds",
       paramLabel = "S",
-      description = "training time limit in seconds (default 240; 45 per trial with --tune)")
+      description = "training time limit in seconds (default 240; 75 per trial with --tune)")
   Integer trainSeconds;
 
   @Option(
@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--tune",
       description =
           "tune train: initial_learning_rate on a log scale 0.001-0.1, 6 trials, 2 at a time,"
-              + " maximising AP; each trial trains for --train-seconds (default 45 with --tune)")
+              + " maximising AP; each trial trains for --train-seconds (default 75 with --tune)")
   boolean tune;
 
   @Option(names = "--serve", description = "keep the viewer running afterwards (Ctrl-C stops it)")
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserException("--images " + images + ": the demo needs at least 10 images");
     }
     long started = System.nanoTime();
-    int trainSeconds = this.trainSeconds != null ? this.trainSeconds : tune ? 45 : 240;
+    int trainSeconds = this.trainSeconds != null ? this.trainSeconds : tune ? 75 : 240;
     if (tune && fromYaml) {
       throw new UserException("--tune runs the Java DSL pipeline; leave out --from-yaml");
     }
@@ -296,15 +296,24 @@ final class DemoCommand implements Callable<Integer> {
                 err.println(String.format(Locale.ROOT, "  %s trial %d  %-13s AP %s  initial_learning_rate %s",
                     best ? "*" : " ", t.trial(), t.status().toLowerCase(Locale.ROOT),
                     t.metric().isPresent() ? String.format(Locale.ROOT, "%.3f", t.metric().getAsDouble()) : "-",
-                    t.parameters().getOrDefault("initial_learning_rate", "-")));
+                    shortNumber(t.parameters().getOrDefault("initial_learning_rate", "-"))));
               }
               r.bestTrial()
                   .flatMap(b -> r.trials().stream().filter(t -> t.executionId().equals(b)).findFirst())
                   .ifPresent(
                       b ->
                           err.println("kiln demo: best trial " + b.trial() + " (initial_learning_rate "
-                              + b.parameters().get("initial_learning_rate") + "); detect used its model"));
+                              + shortNumber(b.parameters().get("initial_learning_rate"))
+                              + "); detect used its model"));
             });
+  }
+
+  private static String shortNumber(String s) {
+    try {
+      return String.format(Locale.ROOT, "%.4g", Double.parseDouble(s));
+    } catch (RuntimeException e) {
+      return s;
+    }
   }
 
   private static Optional<ExecutionDetail> find(RunDetail run, String node) {
