@@ -137,6 +137,12 @@ class ViewerTuningBrowserIT {
     store.transitionRun(run.id(), RunEvent.SUCCEED);
     wait.until(d -> "false".equals(d.findElement(By.tagName("body")).getDomAttribute("data-tuning-live")));
     assertThat(driver.findElement(By.id("tuning-status")).getText()).isEqualTo("SUCCEEDED");
+    // and it stops polling: no request for the job in the next three poll periods
+    driver.executeScript(
+        "window.tuningFetches = 0; const f = window.fetch;"
+            + " window.fetch = (u, o) => { if (String(u).includes('/tuning')) window.tuningFetches++; return f(u, o); };");
+    Thread.sleep(6500);
+    assertThat(((Number) driver.executeScript("return window.tuningFetches")).intValue()).isZero();
     assertThat(driver.findElement(By.id("tuning-spec")).getText())
         .contains("maximize accuracy (last value)", "6 of 6 trials", "2 in parallel", "early stopping");
     assertThat(driver.findElement(By.id("tuning-best")).getText())
@@ -204,6 +210,17 @@ class ViewerTuningBrowserIT {
     String optSel = "svg.scatter[data-param='optimizer']";
     assertThat(driver.findElement(By.cssSelector(optSel)).getDomAttribute("data-xscale")).isEqualTo("band");
     assertThat(ticks(optSel, "x-tick")).containsExactly("adam", "sgd", "rmsprop");
+    // the three adam trials stand side by side in their band, not on top of each other
+    @SuppressWarnings("unchecked")
+    List<Number> adam =
+        (List<Number>)
+            driver.executeScript(
+                "return ['1', '3', '6'].map(n => { const r = document.querySelector(arguments[0]"
+                    + " + \" g.trial-point[data-trial='\" + n + \"'] circle.pt\").getBoundingClientRect();"
+                    + " return (r.left + r.right) / 2; });",
+                optSel);
+    assertThat(adam.get(1).doubleValue() - adam.get(0).doubleValue()).isGreaterThan(8);
+    assertThat(adam.get(2).doubleValue() - adam.get(1).doubleValue()).isGreaterThan(8);
 
     // the curves: one per trial, the early-stopped one dashed with a stop mark and said so
     assertThat(driver.findElements(By.cssSelector("#curves g.curve-group"))).hasSize(6);
@@ -216,6 +233,10 @@ class ViewerTuningBrowserIT {
     assertThat(driver.findElement(By.cssSelector("#curve-legend .legend-item[data-trial='4']")).getText())
         .isEqualTo("trial 4 ✕ stopped early");
     assertThat(driver.findElements(By.cssSelector("#curve-legend .legend-item.stopped-early"))).hasSize(1);
+    assertThat(driver.findElement(By.cssSelector("#curve-legend .legend-item[data-trial='5']")).getText())
+        .isEqualTo("trial 5 (failed)");
+    assertThat(driver.findElement(By.cssSelector("#curve-legend .legend-item[data-trial='3']")).getText())
+        .isEqualTo("trial 3 ★");
     assertThat(driver.findElement(By.cssSelector("#curves polyline.curve.best")).findElement(By.xpath("..")).getDomAttribute("data-trial"))
         .isEqualTo("3");
 
@@ -263,6 +284,8 @@ class ViewerTuningBrowserIT {
     byte[] png = driver.getScreenshotAs(OutputType.BYTES);
     Files.write(Path.of("target", "viewer-tuning.png"), png);
     assertThat(Browser.distinctColours(png)).isGreaterThan(20);
+    driver.executeScript("document.getElementById('chart-curves').scrollIntoView()");
+    Files.write(Path.of("target", "viewer-tuning-curves.png"), driver.getScreenshotAs(OutputType.BYTES));
 
     // a trial opens as a node of the run, linked back to its tuning job
     row("4").findElement(By.cssSelector("td a")).click();

@@ -1190,9 +1190,21 @@ function parameterScatter(view, p, index) {
   const ys = linearScale(measured.map(t => t.metric));
   const f = chartFrame({ class: 'tchart scatter', 'data-param': p.name }, view.metric + ' against ' + p.name,
     xs, ys, p.name + (xs.kind === 'log' ? ' (log scale)' : ''), view.metric);
+  // trials of the same category spread side by side inside its band, so none hides another
+  const bandPx = xs.kind === 'band' ? xs.bandWidth * (TC.w - TC.l - TC.r) : 0;
+  const perCat = new Map();
+  for (const t of measured) {
+    const k = String(t.parameters[p.name]);
+    perCat.set(k, [...(perCat.get(k) || []), t]);
+  }
   for (const t of measured) {
     const v = t.parameters[p.name];
-    f.plot.appendChild(trialPoint(view, t, f.X(v), f.Y(t.metric), p.name + ' ' + fmtValue(v)));
+    let dx = 0;
+    if (xs.kind === 'band') {
+      const same = perCat.get(String(v));
+      dx = (same.indexOf(t) - (same.length - 1) / 2) * Math.min(14, bandPx * 0.7 / same.length);
+    }
+    f.plot.appendChild(trialPoint(view, t, f.X(v) + dx, f.Y(t.metric), p.name + ' ' + fmtValue(v)));
   }
   return chartBox(id, f.root);
 }
@@ -1229,7 +1241,8 @@ function curvesChart(view) {
     const stopped = t.status === 'STOPPED_EARLY';
     legend.appendChild(el('span', { class: 'legend-item' + (stopped ? ' stopped-early' : ''), 'data-trial': t.trial },
       svgSwatch(svg('line', { x1: 0, y1: 8, x2: 16, y2: 8, stroke: colour, class: 'curve' + (stopped ? ' stopped-early' : '') })),
-      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
+      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.status === 'FAILED' ? ' (failed)' : '')
+        + (t.status === 'RUNNING' ? ' (running)' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
   }
   return chartBox('chart-curves', f.root, legend);
 }
