@@ -262,10 +262,18 @@ final class NodeInputs {
     return files;
   }
 
+  /**
+   * The execution whose outputs, parameters and metadata an edge out of {@code nodeName} carries:
+   * the node's, or for a task node its best trial's.
+   */
   private ExecutionRecord upstream(String nodeName) throws InputException {
-    return store
-        .findExecution(runId, nodeName)
-        .orElseThrow(() -> new InputException("upstream node \"" + nodeName + "\" has no execution"));
+    ExecutionRecord e =
+        store
+            .findExecution(runId, nodeName)
+            .orElseThrow(
+                () -> new InputException("upstream node \"" + nodeName + "\" has no execution"));
+    Optional<String> best = store.bestTrial(e.id());
+    return best.isPresent() ? store.execution(best.get()) : e;
   }
 
   private ExecutionDetail detail(ExecutionRecord e) {

@@ -156,7 +156,12 @@ public final class Orchestrator implements AutoCloseable {
    * killed, so two copies never run side by side nor write into the same folder.
    */
   private void killOrphans(String runId) {
+    List<ExecutionRecord> all = new ArrayList<>();
     for (ExecutionRecord e : store.executions(runId, Set.of())) {
+      all.add(e);
+      all.addAll(store.trials(e.id()));
+    }
+    for (ExecutionRecord e : all) {
       java.util.OptionalLong group = store.processGroup(e.id());
       if (group.isPresent()) {
         dev.kiln.runner.process.ProcessGroups.killIfStillRunning(group.getAsLong(), e.id())
@@ -179,7 +184,8 @@ public final class Orchestrator implements AutoCloseable {
     running.values().forEach(c -> c.cancel(reason));
   }
 
-  private record Done(String node, ExecutionStatus status, String detail) {}
+  /** An execution ended: a node's, or a trial of a task node's. */
+  private record Done(String node, String executionId, ExecutionStatus status, String detail) {}
 
   private RunResult drive(String runId, Plan plan, RunOptions options) {
     Map<String, PlannedNode> nodes = plan.byName();
@@ -193,6 +199,9 @@ public final class Orchestrator implements AutoCloseable {
     Map<String, Instant> notBefore = new HashMap<>();
     LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
     Map<String, Boolean> usesGpu = new HashMap<>();
+    Map<String, TuningDriver> tuning = new HashMap<>();
+    // Done entries that hold no slot: a task node's own end, queued by the scheduler.
+    Set<String> noSlot = new java.util.HashSet<>();
     int cpuFree = config.cpuSlots();
     int gpuFree = config.gpuSlots();
     boolean reuse = options.reuse() || plan.pipeline().reuseExecutions();
@@ -202,6 +211,17 @@ public final class Orchestrator implements AutoCloseable {
 
     while (true) {
       if (stopReason == null && failedStopAll == null) {
+        // A task whose trials are all over ends; its end is handled like any node's.
+        for (String name : List.copyOf(tuning.keySet())) {
+          TuningDriver driver = tuning.get(name);
+          if (status.get(name) == ExecutionStatus.RUNNING && driver.isDone()) {
+            tuning.remove(name);
+            Done end = finishTuning(name, ids.get(name), driver);
+            noSlot.add(end.executionId());
+            inFlight++;
+            done.add(end);
+          }
+        }
         // Skip what can no longer run, then start what is ready while slots are free.
         for (PlannedNode node : nodes.values()) {
           ExecutionStatus s = status.get(node.name());
@@ -229,6 +249,27 @@ public final class Orchestrator implements AutoCloseable {
             store.queue(ids.get(node.name()));
             status.put(node.name(), ExecutionStatus.QUEUED);
           }
+          if (node.isTuned()) {
+            String taskId = ids.get(node.name());
+            // What an earlier attempt of the task recorded (its best trial's outputs) goes; its
+            // trials stay and feed the search.
+            store.clearAttempt(taskId);
+            ExecutionRecord task =
+                store.transitionExecution(
+                    taskId, ExecutionEvent.START, new ExecutionUpdate("tuning", null, null, null, null));
+            TuningDriver driver =
+                new TuningDriver(store, task, node, node.tuning().get(), console);
+            tuning.put(node.name(), driver);
+            status.put(node.name(), ExecutionStatus.RUNNING);
+            console.status(
+                node.name() + ": tuning " + node.tuning().get().metric() + " ("
+                    + node.tuning().get().goal().name().toLowerCase(java.util.Locale.ROOT) + ", "
+                    + node.tuning().get().maxTrials() + " trials, "
+                    + node.tuning().get().maxParallelTrials() + " at a time"
+                    + (driver.trialCount() > 0 ? ", " + driver.trialCount() + " recorded already" : "")
+                    + ")");
+            continue;
+          }
           boolean wantsGpu = node.step().resources().gpus() > 0;
           boolean gpu = wantsGpu && gpuFree > 0;
           if (!gpu && cpuFree == 0) {
@@ -239,19 +280,22 @@ public final class Orchestrator implements AutoCloseable {
           } else {
             cpuFree--;
           }
-          usesGpu.put(node.name(), gpu);
+          String executionId = ids.get(node.name());
+          usesGpu.put(executionId, gpu);
           status.put(node.name(), ExecutionStatus.RUNNING);
           attempts.merge(node.name(), 1, Integer::sum);
           inFlight++;
           String device = gpu ? "cuda:" + (config.gpuSlots() - gpuFree - 1) : "cpu";
-          String executionId = ids.get(node.name());
           Cancellation cancellation = new Cancellation();
           running.put(executionId, cancellation);
           workers.submit(
               () -> {
                 Done d;
                 try {
-                  d = execute(runId, executionId, node, reuse, codeVersion, device, cancellation);
+                  d =
+                      execute(
+                          runId, executionId, node, reuse, codeVersion, device, cancellation,
+                          Map.of(), null);
                   openLineage.ifPresent(
                       ol ->
                           ol.executionFinished(
@@ -263,6 +307,57 @@ public final class Orchestrator implements AutoCloseable {
                 }
                 done.add(d);
               });
+        }
+        // Trials of the task nodes that are tuning, while their budget and the slots allow.
+        for (var entry : tuning.entrySet()) {
+          PlannedNode node = nodes.get(entry.getKey());
+          TuningDriver driver = entry.getValue();
+          if (status.get(node.name()) != ExecutionStatus.RUNNING) {
+            continue;
+          }
+          while (true) {
+            boolean wantsGpu = node.step().resources().gpus() > 0;
+            boolean gpu = wantsGpu && gpuFree > 0;
+            if (!gpu && cpuFree == 0) {
+              break;
+            }
+            Optional<TuningDriver.Launch> launch = driver.next();
+            if (launch.isEmpty()) {
+              break;
+            }
+            if (gpu) {
+              gpuFree--;
+            } else {
+              cpuFree--;
+            }
+            String trialId = launch.get().executionId();
+            usesGpu.put(trialId, gpu);
+            inFlight++;
+            String device = gpu ? "cuda:" + (config.gpuSlots() - gpuFree - 1) : "cpu";
+            Cancellation cancellation = new Cancellation();
+            running.put(trialId, cancellation);
+            Map<String, ParamValue> overrides = launch.get().overrides();
+            java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata =
+                entryLine ->
+                    driver
+                        .metadata(trialId, entryLine)
+                        .ifPresent(why -> cancellation.cancel("early stopping: " + why));
+            workers.submit(
+                () -> {
+                  Done d;
+                  try {
+                    d =
+                        execute(
+                            runId, trialId, node, reuse, codeVersion, device, cancellation,
+                            overrides, onMetadata);
+                  } catch (RuntimeException | Error e) {
+                    d = failSafely(trialId, node.name(), e);
+                  } finally {
+                    running.remove(trialId);
+                  }
+                  done.add(d);
+                });
+          }
         }
       }
       if (inFlight == 0) {
@@ -289,10 +384,26 @@ public final class Orchestrator implements AutoCloseable {
         continue;
       }
       inFlight--;
-      if (Boolean.TRUE.equals(usesGpu.get(d.node()))) {
+      if (noSlot.remove(d.executionId())) {
+        // no slot to give back
+      } else if (Boolean.TRUE.equals(usesGpu.remove(d.executionId()))) {
         gpuFree++;
       } else {
         cpuFree++;
+      }
+      TuningDriver driver = tuning.get(d.node());
+      if (driver != null && driver.isTrial(d.executionId())) {
+        driver.finished(d.executionId(), d.status(), d.detail());
+        Optional<String> abort = driver.abortReason();
+        if (abort.isPresent()) {
+          for (ExecutionRecord t : store.trials(ids.get(d.node()))) {
+            Cancellation c = running.get(t.id());
+            if (c != null) {
+              c.cancel("the tuning job failed: " + abort.get());
+            }
+          }
+        }
+        continue; // the next pass ends the task once the driver is done
       }
       status.put(d.node(), d.status());
       PlannedNode node = nodes.get(d.node());
@@ -401,7 +512,34 @@ public final class Orchestrator implements AutoCloseable {
     return true;
   }
 
-  /** One execution, start to end; runs on a worker thread. */
+  /**
+   * Ends a task node's execution once its trials are over: it succeeds carrying the best trial's
+   * parameters and outputs (so that edges out of the task feed the best model downstream), or fails
+   * saying why.
+   */
+  private Done finishTuning(String nodeName, String taskId, TuningDriver driver) {
+    TuningDriver.Outcome outcome = driver.outcome();
+    if (!outcome.succeeded()) {
+      store.fail(taskId, null, outcome.summary());
+      console.status(nodeName + ": tuning failed: " + outcome.summary());
+      return new Done(nodeName, taskId, ExecutionStatus.FAILED, outcome.summary());
+    }
+    String bestId = outcome.bestExecutionId().get();
+    ExecutionDetail best = store.executionDetail(bestId);
+    store.recordBestTrial(taskId, bestId);
+    store.recordParameters(taskId, best.parameters());
+    store.recordOutputs(taskId, best.outputs());
+    store.succeed(taskId, null);
+    console.status(nodeName + ": tuning succeeded: " + outcome.summary());
+    return new Done(nodeName, taskId, ExecutionStatus.SUCCEEDED, outcome.summary());
+  }
+
+  /**
+   * One execution, start to end; runs on a worker thread.
+   *
+   * @param overrides parameter values that replace the node's (a trial's)
+   * @param onMetadata told each metadata line as it comes (a trial's early stopping), or null
+   */
   private Done execute(
       String runId,
       String executionId,
@@ -409,11 +547,13 @@ public final class Orchestrator implements AutoCloseable {
       boolean reuse,
       String codeVersion,
       String device,
-      Cancellation cancellation) {
+      Cancellation cancellation,
+      Map<String, ParamValue> overrides,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata) {
     String name = node.name();
     if (cancellation.isCancelled()) {
       // Submitted in the same pass as the stop decision: it never starts.
-      return new Done(name, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
+      return new Done(name, executionId, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
     }
     NodeInputs nodeInputs = new NodeInputs(store, resolver, runId);
     ExecutionDirectory dir;
@@ -422,13 +562,14 @@ public final class Orchestrator implements AutoCloseable {
     try {
       dir = ExecutionDirectory.create(config.kilnHome().resolve("executions").resolve(executionId));
       keepEarlierAttempt(dir);
-      params = nodeInputs.parameters(node);
+      params = new LinkedHashMap<>(nodeInputs.parameters(node));
+      params.putAll(overrides);
       inputs = nodeInputs.inputs(node, params);
     } catch (InputException | IOException e) {
       String message = "inputs: " + e.getMessage();
       store.fail(executionId, null, message);
       console.status(name + ": failed before it started: " + message);
-      return new Done(name, ExecutionStatus.FAILED, message);
+      return new Done(name, executionId, ExecutionStatus.FAILED, message);
     }
     String cacheKey = CacheKey.of(node.step(), params, inputs, codeVersion);
     if (reuse) {
@@ -458,15 +599,15 @@ public final class Orchestrator implements AutoCloseable {
     } catch (IOException e) {
       String message = "cannot prepare the execution directory " + dir.root() + ": " + e.getMessage();
       store.fail(executionId, null, message);
-      return new Done(name, ExecutionStatus.FAILED, message);
+      return new Done(name, executionId, ExecutionStatus.FAILED, message);
     }
     if (executor == null) {
       String message = "no executor for " + kind.configName() + " steps is configured";
       store.fail(executionId, null, message);
-      return new Done(name, ExecutionStatus.FAILED, message);
+      return new Done(name, executionId, ExecutionStatus.FAILED, message);
     }
     if (cancellation.isCancelled()) {
-      return new Done(name, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
+      return new Done(name, executionId, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
     }
     store.transitionExecution(
         executionId,
@@ -479,13 +620,15 @@ public final class Orchestrator implements AutoCloseable {
     ExecutionResult result;
     boolean interrupted = false;
     try (ExecutionRecorder recorder = new ExecutionRecorder(store, executionId, name, console)) {
+      dev.kiln.runner.executor.ExecutionListener listener =
+          onMetadata == null ? recorder : new Tap(recorder, onMetadata);
       try {
         result =
             executor.execute(
                 new ExecutionRequest(
                     runId, executionId, name, node.step(), params, dir, config.workingDir(),
                     cancellation),
-                recorder);
+                listener);
       } catch (InterruptedException e) {
         interrupted = true;
         result = new ExecutionResult(false, true, Optional.empty(), "stopped", device);
@@ -507,20 +650,47 @@ public final class Orchestrator implements AutoCloseable {
         store.fail(executionId, result.exitCode().orElse(null), message);
       }
       console.status(name + ": failed: " + message);
-      return new Done(name, ExecutionStatus.FAILED, message);
+      return new Done(name, executionId, ExecutionStatus.FAILED, message);
     }
     if (interrupted || result.stopped()) {
       // The run is being stopped; stopRun records every unfinished execution as stopped.
-      return new Done(name, ExecutionStatus.STOPPED, "stopped");
+      return new Done(name, executionId, ExecutionStatus.STOPPED, "stopped");
     }
     if (result.succeeded()) {
       store.succeed(executionId, result.exitCode().orElse(null));
       console.status(name + ": succeeded in " + elapsed + " (" + outputs.size() + " output files)");
-      return new Done(name, ExecutionStatus.SUCCEEDED, "succeeded");
+      return new Done(name, executionId, ExecutionStatus.SUCCEEDED, "succeeded");
     }
     store.fail(executionId, result.exitCode().orElse(null), result.detail());
     console.status(name + ": failed after " + elapsed + ": " + result.detail());
-    return new Done(name, ExecutionStatus.FAILED, result.detail());
+    return new Done(name, executionId, ExecutionStatus.FAILED, result.detail());
+  }
+
+  /** Records everything, and tells {@code onMetadata} each metadata line too. */
+  private record Tap(
+      ExecutionRecorder recorder,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata)
+      implements dev.kiln.runner.executor.ExecutionListener {
+    @Override
+    public void line(dev.kiln.runner.process.OutputLine line) {
+      recorder.line(line);
+    }
+
+    @Override
+    public void metadata(com.fasterxml.jackson.databind.node.ObjectNode entry) {
+      recorder.metadata(entry);
+      onMetadata.accept(entry);
+    }
+
+    @Override
+    public void device(String device) {
+      recorder.device(device);
+    }
+
+    @Override
+    public void processGroup(long group) {
+      recorder.processGroup(group);
+    }
   }
 
   private Optional<Done> tryReuse(String executionId, String name, String cacheKey) {
@@ -542,7 +712,7 @@ public final class Orchestrator implements AutoCloseable {
     store.markReused(executionId, earlier.get().id());
     console.status(
         name + ": reused execution " + earlier.get().id() + " of run " + earlier.get().runId());
-    return Optional.of(new Done(name, ExecutionStatus.REUSED, "reused"));
+    return Optional.of(new Done(name, executionId, ExecutionStatus.REUSED, "reused"));
   }
 
   private ExecutionDetail detailOf(ExecutionRecord e) {
@@ -557,7 +727,7 @@ public final class Orchestrator implements AutoCloseable {
       e.addSuppressed(again);
     }
     console.status(node + ": " + message);
-    return new Done(node, ExecutionStatus.FAILED, message);
+    return new Done(node, executionId, ExecutionStatus.FAILED, message);
   }
 
   /** Moves an earlier attempt's outputs aside, so a retry starts clean and nothing is lost. */
