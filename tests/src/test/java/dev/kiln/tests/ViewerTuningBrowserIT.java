@@ -298,6 +298,11 @@ class ViewerTuningBrowserIT {
     assertThat(back.findElement(By.xpath("..")).getText()).isEqualTo("trial 4 of its tuning job");
     back.click();
     wait.until(d -> d.getCurrentUrl().endsWith("/tuning/" + task.id()) && d.findElements(By.cssSelector("#trials tbody tr")).size() == 6);
+
+    // the trials side by side on the compare page: parameters and final metrics
+    driver.findElement(By.id("compare-trials")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#comparison tbody tr")).size() == 6);
+    assertThat(driver.findElement(By.cssSelector("#comparison thead")).getText()).contains("initial_learning_rate", "accuracy");
   }
 
   private static final String TUNED_YAML =

@@ -936,7 +936,9 @@ function tuningContent(view, state) {
       (spec.algorithm ? ' · ' + (spec.algorithm === 'ALGORITHM_UNSPECIFIED' ? 'Bayesian (TPE)' : spec.algorithm) : '') +
       (spec.enableTrialEarlyStopping ? ' · early stopping' : '') +
       (view.finished ? '' : ' · live'), ' · ',
-      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' })),
+      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' }),
+      view.trials.length > 1 ? [' · ', el('a', { id: 'compare-trials', href: '#/compare/' + view.trials.slice(0, 100).map(t => enc(t.executionId)).join(','),
+        text: 'compare the trials' + (view.trials.length > 100 ? ' (the first 100)' : '') })] : null),
     el('p', { id: 'tuning-best' }, best
       ? ['best: ', el('b', { text: 'trial ' + best.trial }), ', ' + view.metric + ' ' + fmtNum(best.metric),
         params.length ? ' with ' + params.map(p => p.name + ' ' + fmtValue(paramValue(best, p))).join(', ') : '']
