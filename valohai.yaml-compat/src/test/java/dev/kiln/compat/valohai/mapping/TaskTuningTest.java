@@ -639,4 +639,57 @@ class TaskTuningTest {
     TuningSpec again = spec(ValohaiYaml.parse(FILE, written));
     assertThat(again).isEqualTo(spec(r));
   }
+
+  @Test
+  void flagsNumberifyAndIntegerify() {
+    ReadResult r = read("""
+        - task:
+            name: sweep
+            step: train
+            type: random_search
+            execution-count: 8
+            Kiln:metric: accuracy
+            Kiln:goal: maximize
+            parameters:
+              - name: augment
+                style: multiple
+                rules: {items: [true, false]}
+              - name: epochs
+                style: multiple
+                rules: {items: ["3", "1"], numberify: true}
+              - name: learning_rate
+                style: random
+                rules: {min: 0.5, max: 4.5, integerify: true}
+        """);
+    assertThat(problems(r)).isEmpty();
+    assertThat(spec(r).parameters()).containsExactly(
+        new SearchParameter.Categorical("augment", List.of("true", "false")),
+        new SearchParameter.Discrete("epochs", List.of(1.0, 3.0)),
+        new SearchParameter.IntegerRange("learning_rate", 1, 4, Scale.LINEAR));
+  }
+
+  @Test
+  void logspaceCountAndBaseAndLowerCaseKilnKeys() {
+    ReadResult r = read("""
+        - task:
+            name: sweep
+            step: train
+            Kiln:metric: accuracy
+            kiln:goal: maximize
+            parameters:
+              - name: learning_rate
+                style: logspace
+                rules: {start: -3, end: -1, count: 2.5}
+              - name: epochs
+                style: logspace
+                rules: {start: 0, end: 2, count: 3, base: 1}
+        """);
+    assertThat(notNotes(r)).containsExactly(
+        "valohai.yaml:21:5: error: task \"sweep\" › kiln:goal: unknown key `kiln:goal` (Kiln's task"
+            + " keys: Kiln:goal, Kiln:metric, Kiln:metric-value); did you mean \"Kiln:goal\"?",
+        "valohai.yaml:25:44: error: task \"sweep\" › parameters[0].rules.count: `2.5` is not a"
+            + " number of values: expected a whole number from 1 to 100000",
+        "valohai.yaml:28:51: error: task \"sweep\" › parameters[1].rules.base: a base of 1 gives no"
+            + " range of values; use a base above 0 other than 1, such as 10");
+  }
 }
