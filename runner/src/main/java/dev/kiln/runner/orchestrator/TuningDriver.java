@@ -74,6 +74,9 @@ final class TuningDriver {
   /** The trials of the job named by resumePreviousJobId: history for the search, not trials. */
   private final List<Trial> prior = new ArrayList<>();
   private boolean samplerExhausted;
+  private final dev.kiln.runner.tuning.StopCondition stopCondition;
+  /** Why the job ends early as a success (a stop condition or target value was met). */
+  private String completedBecause;
   private String abortReason;
 
   private static final class TrialState {
@@ -83,6 +86,8 @@ final class TuningDriver {
     ExecutionStatus status;
     String error;
     final List<Curve.Point> points = new ArrayList<>();
+    /** Each metadata key's last value, for Valohai's stop-condition. */
+    final Map<String, Object> lastValues = new LinkedHashMap<>();
     OptionalDouble metric = OptionalDouble.empty();
     String earlyStopReason;
     boolean running;
@@ -113,6 +118,7 @@ final class TuningDriver {
     }
     this.targetTrials = target;
     this.stoppingRule = spec.earlyStopping() ? MedianStoppingRule.defaults() : StoppingRule.NONE;
+    this.stopCondition = dev.kiln.runner.tuning.StopCondition.of(spec);
     if (store.tuningSpec(task.id()).isEmpty()) {
       store.recordTuningSpec(task.id(), TuningSpecJson.write(spec));
     }
@@ -201,7 +207,7 @@ final class TuningDriver {
 
   /** The next trial to start now, if the budget, the parallelism and the search allow one. */
   synchronized Optional<Launch> next() {
-    if (abortReason != null || finishedSucceeding() >= targetTrials) {
+    if (abortReason != null || completedBecause != null || finishedSucceeding() >= targetTrials) {
       return Optional.empty();
     }
     long running = trials.values().stream().filter(t -> t.running).count();
@@ -393,6 +399,16 @@ final class TuningDriver {
     t.status = status;
     t.error = status == ExecutionStatus.FAILED ? detail : null;
     readCurve(t);
+    if (completedBecause == null
+        && (status == ExecutionStatus.SUCCEEDED || status == ExecutionStatus.REUSED)) {
+      stopCondition
+          .check(t.lastValues, t.metric)
+          .ifPresent(
+              why -> {
+                completedBecause = "trial " + t.number + ": " + why;
+                console.status(node.name() + ": no more trials start: " + completedBecause);
+              });
+    }
     String metric = t.metric.isPresent() ? spec.metric() + "=" + num(t.metric.getAsDouble()) : "no " + spec.metric();
     console.status(
         node.name() + " trial " + t.number + "/" + targetTrials + ": "
@@ -408,16 +424,10 @@ final class TuningDriver {
   private void checkBudget() {
     List<TrialState> failed =
         trials.values().stream().filter(t -> t.status == ExecutionStatus.FAILED).toList();
-    if (abortReason == null && failed.size() >= spec.failureBudget()) {
-      StringBuilder b = new StringBuilder();
-      b.append(failed.size()).append(" trial(s) failed, reaching maxFailedTrials (")
-          .append(spec.failureBudget()).append("): ");
-      for (int i = 0; i < failed.size(); i++) {
-        TrialState f = failed.get(i);
-        b.append(i == 0 ? "" : "; ").append("trial ").append(f.number).append(" (execution ")
-            .append(f.executionId).append("): ").append(f.error);
-      }
-      abortReason = b.toString();
+    if (abortReason == null
+        && !failed.isEmpty()
+        && dev.kiln.runner.tuning.TrialFailures.stopAfterFailure(spec, failed.size())) {
+      abortReason = failures(failed);
     }
     boolean anyMetric = trials.values().stream().anyMatch(t -> t.metric.isPresent());
     boolean succeededWithout =
@@ -441,6 +451,26 @@ final class TuningDriver {
     }
   }
 
+  /** "2 trial(s) failed, reaching maxFailedTrials (2): trial 1 (execution ...): why; ..." */
+  private String failures(List<TrialState> failed) {
+    StringBuilder b = new StringBuilder();
+    b.append(failed.size()).append(" trial(s) failed");
+    if (spec.onTrialError() == dev.kiln.pipelines.tuning.OnTrialError.FAILURE_BUDGET) {
+      b.append(", reaching maxFailedTrials (").append(spec.failureBudget()).append(")");
+    } else {
+      b.append(" (on-child-error: ")
+          .append(spec.onTrialError().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .append(")");
+    }
+    b.append(": ");
+    for (int i = 0; i < failed.size(); i++) {
+      TrialState f = failed.get(i);
+      b.append(i == 0 ? "" : "; ").append("trial ").append(f.number).append(" (execution ")
+          .append(f.executionId).append("): ").append(f.error);
+    }
+    return b.toString();
+  }
+
   /** Running trials the scheduler must cancel: the job is over because it failed. */
   synchronized Optional<String> abortReason() {
     return Optional.ofNullable(abortReason);
@@ -455,7 +485,7 @@ final class TuningDriver {
     if (anyRunning()) {
       return false;
     }
-    if (abortReason != null) {
+    if (abortReason != null || completedBecause != null) {
       return true;
     }
     boolean allFinished = trials.values().stream().allMatch(t -> t.status.isFinished());
@@ -478,10 +508,22 @@ final class TuningDriver {
               + (seen.isEmpty() ? "" : " (the trials printed " + String.join(", ", seen) + ")"));
     }
     TrialState b = best.get();
+    List<TrialState> failed =
+        trials.values().stream().filter(t -> t.status == ExecutionStatus.FAILED).toList();
+    long succeeded =
+        trials.values().stream()
+            .filter(t -> t.status == ExecutionStatus.SUCCEEDED || t.status == ExecutionStatus.REUSED)
+            .count();
+    if (!failed.isEmpty()
+        && dev.kiln.runner.tuning.TrialFailures.jobFailed(spec, failed.size(), (int) succeeded)) {
+      return new Outcome(false, Optional.empty(), failures(failed));
+    }
     return new Outcome(
         true,
         Optional.of(b.executionId),
-        trials.size() + " trials; best: trial " + b.number + " (" + spec.metric() + "="
+        trials.size() + " trials"
+            + (completedBecause == null ? "" : " (stopped: " + completedBecause + ")")
+            + "; best: trial " + b.number + " (" + spec.metric() + "="
             + num(b.metric.getAsDouble()) + ", " + paramsText(b.params) + ")");
   }
 
@@ -517,6 +559,14 @@ final class TuningDriver {
           continue;
         }
         n.fieldNames().forEachRemaining(metricKeysSeen::add);
+        final JsonNode row = n;
+        row.fieldNames()
+            .forEachRemaining(
+                k -> {
+                  JsonNode x = row.get(k);
+                  t.lastValues.put(
+                      k, x.isNumber() ? (Object) x.asDouble() : x.isBoolean() ? (Object) x.asBoolean() : x.asText());
+                });
         JsonNode v = n.get(spec.metric());
         if (v != null && v.isNumber()) {
           points.add(new Curve.Point(stepOf((ObjectNode) n, points.size()), v.asDouble()));

@@ -331,4 +331,63 @@ class OrchestratorTuningTest {
         .isEqualTo("resumePreviousJobId no-such-job: there is no tuning job with that id in this Kiln home");
     assertThat(store.trials(task(third.runId()).id())).isEmpty();
   }
+
+  static TuningSpec valohai(
+      Algorithm algorithm, int trials, Optional<Double> target, dev.kiln.pipelines.tuning.OnTrialError onError) {
+    return new TuningSpec(
+        "loss", Goal.MINIMIZE, List.of(new SearchParameter.DoubleRange("x", 0.0, 1.0, Scale.LINEAR)),
+        algorithm, trials, 1, 0, false, Optional.empty(), MetricValue.LAST, Map.of(), List.of(),
+        Optional.empty(), target, onError, false);
+  }
+
+  @Test
+  void aTargetValueReachedEndsTheJobAsASuccess() {
+    Path counter = home.resolve("count.txt");
+    // Any loss below 1 meets the target: the first trial ends the job.
+    RunResult r =
+        orchestrator.run(
+            tunedPlan(
+                fit(counter.toString()),
+                valohai(Algorithm.RANDOM_SEARCH, 8, Optional.of(1.0),
+                    dev.kiln.pipelines.tuning.OnTrialError.FAILURE_BUDGET),
+                false),
+            RunOptions.of("t"));
+    assertThat(r.status()).as(r.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.trials(task(r.runId()).id())).hasSize(1);
+  }
+
+  @Test
+  void onChildErrorDecidesWhetherFailedTrialsFailTheJob() {
+    // x above 0.5 fails; the others succeed.
+    Step flaky =
+        Step.command(
+                "fit",
+                "X={parameter-value:x}; awk -v x=$X 'BEGIN { if (x > 0.5) exit 3; printf \"{\\\"loss\\\": %.8f}\\n\", (x - 0.3) ^ 2 }'")
+            .addParameter(ParameterSpec.builder("x", ParameterType.FLOAT).optDefault(0.9).build())
+            .build();
+    TuningSpec complete =
+        new TuningSpec(
+            "loss", Goal.MINIMIZE, List.of(), Algorithm.MANUAL_SEARCH, 3, 1, 0, false,
+            Optional.empty(), MetricValue.LAST, Map.of(),
+            List.of(Map.of("x", "0.2"), Map.of("x", "0.9"), Map.of("x", "0.4")),
+            Optional.empty(), Optional.empty(),
+            dev.kiln.pipelines.tuning.OnTrialError.CONTINUE_AND_COMPLETE, false);
+    RunResult ok = orchestrator.run(tunedPlan(flaky, complete, false), RunOptions.of("t"));
+    assertThat(ok.status()).as(ok.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.trials(task(ok.runId()).id())).extracting(ExecutionRecord::status)
+        .containsExactly(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.SUCCEEDED);
+
+    TuningSpec stopAll =
+        new TuningSpec(
+            "loss", Goal.MINIMIZE, List.of(), Algorithm.MANUAL_SEARCH, 3, 1, 0, false,
+            Optional.empty(), MetricValue.LAST, Map.of(),
+            List.of(Map.of("x", "0.2"), Map.of("x", "0.9"), Map.of("x", "0.4")),
+            Optional.empty(), Optional.empty(),
+            dev.kiln.pipelines.tuning.OnTrialError.STOP_ALL_AND_ERROR, false);
+    RunResult failed = orchestrator.run(tunedPlan(flaky, stopAll, false), RunOptions.of("t"));
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(store.trials(task(failed.runId()).id())).hasSize(2);
+    assertThat(task(failed.runId()).errorMessage())
+        .startsWith("1 trial(s) failed (on-child-error: stop-all-and-error): trial 2 (execution ");
+  }
 }
