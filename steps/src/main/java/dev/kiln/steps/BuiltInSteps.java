@@ -20,6 +20,6 @@ public final class BuiltInSteps implements StepProvider {
 
   @Override
   public List<Project> pipelines() {
-    return List.of(TrainSuperbai.project(), ShapesDemo.project());
+    return List.of(TrainSuperbai.project(), ShapesDemo.project(), ShapesDemo.tunedProject());
   }
 }

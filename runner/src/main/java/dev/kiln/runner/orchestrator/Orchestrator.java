@@ -360,6 +360,16 @@ public final class Orchestrator implements AutoCloseable {
           }
         }
       }
+      if (inFlight == 0 && stopReason == null && failedStopAll == null && !tuning.isEmpty()) {
+        // A task whose job is over ends on the next pass; one that can neither start a trial nor
+        // end would loop forever, so it fails instead.
+        for (TuningDriver driver : tuning.values()) {
+          if (!driver.isDone()) {
+            driver.abort("the search stalled: no trial is running and none can start");
+          }
+        }
+        continue;
+      }
       if (inFlight == 0) {
         boolean waiting =
             stopReason == null
@@ -551,6 +561,9 @@ public final class Orchestrator implements AutoCloseable {
       Map<String, ParamValue> overrides,
       java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata) {
     String name = node.name();
+    ExecutionRecord self = store.execution(executionId);
+    // What the console calls it: the node, or the node's trial.
+    String label = self.isTrial() ? name + " trial " + self.trial() : name;
     if (cancellation.isCancelled()) {
       // Submitted in the same pass as the stop decision: it never starts.
       return new Done(name, executionId, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
@@ -613,7 +626,7 @@ public final class Orchestrator implements AutoCloseable {
         executionId,
         ExecutionEvent.START,
         new ExecutionUpdate(kind.configName(), device, cacheKey, null, null));
-    console.status(name + ": started (" + kind.configName() + ", " + device + ")");
+    console.status(label + ": started (" + kind.configName() + ", " + device + ")");
     openLineage.ifPresent(
         ol -> ol.executionStarted(store.run(runId), store.executionDetail(executionId)));
     long started = System.nanoTime();
@@ -658,11 +671,11 @@ public final class Orchestrator implements AutoCloseable {
     }
     if (result.succeeded()) {
       store.succeed(executionId, result.exitCode().orElse(null));
-      console.status(name + ": succeeded in " + elapsed + " (" + outputs.size() + " output files)");
+      console.status(label + ": succeeded in " + elapsed + " (" + outputs.size() + " output files)");
       return new Done(name, executionId, ExecutionStatus.SUCCEEDED, "succeeded");
     }
     store.fail(executionId, result.exitCode().orElse(null), result.detail());
-    console.status(name + ": failed after " + elapsed + ": " + result.detail());
+    console.status(label + ": failed after " + elapsed + ": " + result.detail());
     return new Done(name, executionId, ExecutionStatus.FAILED, result.detail());
   }
 

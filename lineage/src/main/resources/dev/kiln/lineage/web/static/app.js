@@ -936,10 +936,12 @@ function tuningContent(view, state) {
       (spec.algorithm ? ' · ' + (spec.algorithm === 'ALGORITHM_UNSPECIFIED' ? 'Bayesian (TPE)' : spec.algorithm) : '') +
       (spec.enableTrialEarlyStopping ? ' · early stopping' : '') +
       (view.finished ? '' : ' · live'), ' · ',
-      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' })),
+      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' }),
+      view.trials.length > 1 ? [' · ', el('a', { id: 'compare-trials', href: '#/compare/' + view.trials.slice(0, 100).map(t => enc(t.executionId)).join(','),
+        text: 'compare the trials' + (view.trials.length > 100 ? ' (the first 100)' : '') })] : null),
     el('p', { id: 'tuning-best' }, best
       ? ['best: ', el('b', { text: 'trial ' + best.trial }), ', ' + view.metric + ' ' + fmtNum(best.metric),
-        params.length ? ' with ' + params.map(p => p.name + ' ' + fmtValue(best.parameters[p.name])).join(', ') : '']
+        params.length ? ' with ' + params.map(p => p.name + ' ' + fmtValue(paramValue(best, p))).join(', ') : '']
       : el('span', { class: 'muted', text: 'no best trial yet' })));
   const table = trialsTable(view, state);
   const statuses = [...new Set(view.trials.map(t => t.status))];
@@ -953,6 +955,14 @@ function tuningContent(view, state) {
     params.map((p, i) => parameterScatter(view, p, i)),
     curvesChart(view));
   return [header, table, el('h3', { text: 'Charts' }), legend, charts];
+}
+
+// A trial's value of a searched parameter; a number the step recorded as text counts as a number
+// unless the parameter is categorical.
+function paramValue(t, p) {
+  const v = (t.parameters || {})[p.name];
+  if (typeof v === 'string' && p.spec.type && p.spec.type !== 'CATEGORICAL' && v.trim() !== '' && isFinite(Number(v))) return Number(v);
+  return v;
 }
 
 // The searched parameters, from the spec (in its order); without any, those the trials ran with.
@@ -969,7 +979,7 @@ function trialsTable(view, state) {
   const params = tuningParams(view);
   const columns = [
     { key: 'trial', name: 'trial', get: t => t.trial, num: true },
-    ...params.map(p => ({ key: 'param:' + p.name, name: p.name, get: t => (t.parameters || {})[p.name], num: true, param: true })),
+    ...params.map(p => ({ key: 'param:' + p.name, name: p.name, get: t => paramValue(t, p), num: true, param: true })),
     { key: 'metric', name: view.metric + (view.goal === 'MINIMIZE' ? ' ↓' : ' ↑'), get: t => t.metric, num: true },
     { key: 'status', name: 'status', get: t => t.status },
     { key: 'duration', name: 'duration', get: t => t.durationSeconds, num: true },
@@ -1000,7 +1010,7 @@ function trialsTable(view, state) {
       el('td', { class: 'num' },
         el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(t.executionId), text: t.trial }),
         isBest ? el('span', { class: 'best-mark', title: 'best trial', text: ' ★ best' }) : null),
-      params.map(p => el('td', { class: 'num', text: fmtValue((t.parameters || {})[p.name]) })),
+      params.map(p => el('td', { class: 'num', text: fmtValue(paramValue(t, p)) })),
       el('td', { class: 'num metric', text: fmtNum(t.metric) }),
       el('td', null, badge(t.status)),
       el('td', { class: 'num', text: t.durationSeconds === null || t.durationSeconds === undefined ? '' : fmtSeconds(t.durationSeconds) }));
@@ -1174,8 +1184,8 @@ function metricPerTrialChart(view) {
 
 function parameterScatter(view, p, index) {
   const spec = p.spec || {};
-  const measured = view.trials.filter(t => typeof t.metric === 'number' && (t.parameters || {})[p.name] !== undefined);
-  const values = measured.map(t => t.parameters[p.name]);
+  const measured = view.trials.filter(t => typeof t.metric === 'number' && paramValue(t, p) !== undefined && paramValue(t, p) !== null);
+  const values = measured.map(t => paramValue(t, p));
   const bounds = [spec.minValue, spec.maxValue].filter(v => typeof v === 'number');
   let xs;
   if (spec.type === 'CATEGORICAL' || (!spec.type && values.some(v => typeof v !== 'number'))) {
@@ -1190,9 +1200,21 @@ function parameterScatter(view, p, index) {
   const ys = linearScale(measured.map(t => t.metric));
   const f = chartFrame({ class: 'tchart scatter', 'data-param': p.name }, view.metric + ' against ' + p.name,
     xs, ys, p.name + (xs.kind === 'log' ? ' (log scale)' : ''), view.metric);
+  // trials of the same category spread side by side inside its band, so none hides another
+  const bandPx = xs.kind === 'band' ? xs.bandWidth * (TC.w - TC.l - TC.r) : 0;
+  const perCat = new Map();
   for (const t of measured) {
-    const v = t.parameters[p.name];
-    f.plot.appendChild(trialPoint(view, t, f.X(v), f.Y(t.metric), p.name + ' ' + fmtValue(v)));
+    const k = String(paramValue(t, p));
+    perCat.set(k, [...(perCat.get(k) || []), t]);
+  }
+  for (const t of measured) {
+    const v = paramValue(t, p);
+    let dx = 0;
+    if (xs.kind === 'band') {
+      const same = perCat.get(String(v));
+      dx = (same.indexOf(t) - (same.length - 1) / 2) * Math.min(14, bandPx * 0.7 / same.length);
+    }
+    f.plot.appendChild(trialPoint(view, t, f.X(v) + dx, f.Y(t.metric), p.name + ' ' + fmtValue(v)));
   }
   return chartBox(id, f.root);
 }
@@ -1229,7 +1251,8 @@ function curvesChart(view) {
     const stopped = t.status === 'STOPPED_EARLY';
     legend.appendChild(el('span', { class: 'legend-item' + (stopped ? ' stopped-early' : ''), 'data-trial': t.trial },
       svgSwatch(svg('line', { x1: 0, y1: 8, x2: 16, y2: 8, stroke: colour, class: 'curve' + (stopped ? ' stopped-early' : '') })),
-      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
+      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.status === 'FAILED' ? ' (failed)' : '')
+        + (t.status === 'RUNNING' ? ' (running)' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
   }
   return chartBox('chart-curves', f.root, legend);
 }
