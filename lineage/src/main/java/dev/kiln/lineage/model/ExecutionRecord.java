@@ -1,5 +1,7 @@
 package dev.kiln.lineage.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -25,7 +27,7 @@ public record ExecutionRecord(
     Integer exitCode,
     String errorMessage,
     String parentId,
-    int trial) {
+    @JsonProperty("trial") int trial) {
   public ExecutionRecord {
     Checks.nonBlank(id, "execution id");
     Checks.nonBlank(runId, "run id");
@@ -36,7 +38,11 @@ public record ExecutionRecord(
     Checks.trial(trial, parentId);
   }
 
-  /** Whether this is a trial of a task node (number 1, 2, ...) rather than a node's execution. */
+  /**
+   * Whether this is a trial of a task node (number 1, 2, ...) rather than a node's execution. Not
+   * in the JSON: there {@code trial} is the number.
+   */
+  @JsonIgnore
   public boolean isTrial() {
     return trial > 0;
   }

@@ -228,6 +228,17 @@ class TuningApiTest {
   }
 
   @Test
+  void aTrialsExecutionSaysItsNumberAndItsTask() throws Exception {
+    JsonNode x = getJson("/api/executions/" + trials.get(3).id()).get("detail").get("execution");
+    assertThat(x.get("trial").isInt()).as(x.toString()).isTrue();
+    assertThat(x.get("trial").asInt()).isEqualTo(4);
+    assertThat(x.get("parentId").asText()).isEqualTo(task.id());
+    JsonNode node = getJson("/api/executions/" + task.id()).get("detail").get("execution");
+    assertThat(node.get("trial").asInt()).isZero();
+    assertThat(node.get("parentId").isNull()).isTrue();
+  }
+
+  @Test
   void theBestTrialTheStoreRecordedWins() throws Exception {
     ExecutionRecord other = store.createExecution(NewExecution.of(run.id(), "recorded", "train"));
     store.recordTuningSpec(other.id(), SPEC);

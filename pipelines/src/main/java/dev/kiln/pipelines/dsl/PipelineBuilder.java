@@ -54,7 +54,10 @@ public final class PipelineBuilder {
     return add(new NodeHandle(this, nodeName, step, false));
   }
 
-  /** Adds a task node: several executions of {@code step} (a sweep). */
+  /**
+   * Adds a task node: several executions of {@code step} (a sweep). What it searches is given with
+   * {@link NodeHandle#tune()}; a task node that is not tuned cannot run.
+   */
   public NodeHandle task(String nodeName, Step step) {
     return add(new NodeHandle(this, nodeName, step, true));
   }

@@ -35,16 +35,19 @@ import java.util.stream.Collectors;
  * <p>Nothing is checked while the search space is written; {@link PipelineBuilder#build()} checks
  * it against the node's step with the rest of the pipeline and reports every problem at once:
  * parameters the step does not have (with did-you-mean), a range of the wrong type for its
- * parameter, empty or inverted ranges, log scales that reach 0, a missing metric or goal.
+ * parameter, empty or inverted ranges, log scales that reach 0, values outside the step's bounds
+ * or choices, a missing metric or goal, a budget that does not add up.
  *
- * <p>Required: at least one searched parameter, {@link #metric} and a goal ({@link #maximize()}
- * or {@link #minimize()}, or {@link #maximize(String)} for both). Optional: the algorithm
- * (Bayesian TPE unless told), {@link #maxTrials} (10; for a grid, its number of points), {@link
+ * <p>Required: at least one searched parameter (or, for a manual search, one {@link #trial}),
+ * {@link #metric} and a goal ({@link #maximize()} or {@link #minimize()}, or {@link
+ * #maximize(String)} for both). Optional: the algorithm (Bayesian TPE unless told; manual when
+ * trials are given), {@link #maxTrials} (10; for a grid its number of points, for a manual search
+ * its number of trials), {@link
  * #maxParallelTrials} (1), {@link #maxFailedTrials} (0: as many as maxTrials), {@link
  * #earlyStopping()}, {@link #metricValue}.
  */
 public final class TuneHandle {
-  /** The number of trials when {@link #maxTrials} is not called, except for a grid. */
+  /** Trials when {@link #maxTrials} is not called, but for a grid or manual trials. */
   public static final int DEFAULT_MAX_TRIALS = 10;
 
   private final NodeHandle node;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       WatchCommand.class,
       ExecCommand.class,
+      TuneCommand.class,
       ResumeCommand.class,
       ShowCommand.class,
       LineageCommand.class,

@@ -71,7 +71,33 @@ final class ResumeCommand implements Callable<Integer> {
     ProjectSource ps;
     String pipelineName = run.pipeline();
     int step = source.indexOf("#step=");
-    if (step >= 0) {
+    int tune = source.indexOf(TuneCommand.TUNE_MARK);
+    if (tune >= 0) {
+      // A tuning job: the step from where it came from, the search from what the job recorded.
+      String stepName = source.substring(tune + TuneCommand.TUNE_MARK.length());
+      String base = source.substring(0, tune);
+      Step s =
+          base.startsWith("builtin:")
+              ? StepRegistry.load().require(stepName)
+              : ProjectSource.fromFile(java.nio.file.Path.of(base)).project().step(stepName)
+                  .orElseThrow(() -> new UserException(base + " no longer has step " + stepName));
+      String specJson;
+      try (LineageStore store = KilnRuntime.openStore()) {
+        var task =
+            store.findExecution(runId, stepName)
+                .orElseThrow(() -> new UserException("run " + runId + " has no task node " + stepName));
+        specJson =
+            store.tuningSpec(task.id())
+                .orElseThrow(
+                    () ->
+                        new UserException(
+                            "tuning job " + runId + " recorded no search; start it again with"
+                                + " kiln tune"));
+      }
+      Project project =
+          TuneCommand.tuningProject(s, dev.kiln.runner.tuning.TuningSpecJson.read(specJson));
+      ps = new ProjectSource(base, project, Optional.empty());
+    } else if (step >= 0) {
       String stepName = source.substring(step + "#step=".length());
       String base = source.substring(0, step);
       Step s =

@@ -5,6 +5,7 @@ import dev.kiln.lineage.NotFoundException;
 import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.RunDetail;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +38,22 @@ final class ShowCommand implements Callable<Integer> {
         throw new UserException("no run " + runId + " in this Kiln home");
       }
       if (json) {
-        out.println(d.toJson());
+        String text = d.toJson();
+        List<dev.kiln.runner.tuning.TuningReport> jobs = tuningJobs(store, d);
+        if (!jobs.isEmpty()) {
+          try {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(text);
+            var array = node.putArray("tuningJobs");
+            for (var j : jobs) {
+              array.add(j.toJson());
+            }
+            text = node.toString();
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        out.println(text);
         return 0;
       }
       var run = d.run();
@@ -79,8 +95,55 @@ final class ShowCommand implements Callable<Integer> {
         if (x.errorMessage() != null) {
           out.printf("  error: %s%n", x.errorMessage());
         }
+        dev.kiln.runner.tuning.TuningReport.of(store, x.id()).ifPresent(r -> printTrials(out, r));
       }
       return 0;
     }
+  }
+
+  private static List<dev.kiln.runner.tuning.TuningReport> tuningJobs(LineageStore store, RunDetail d) {
+    List<dev.kiln.runner.tuning.TuningReport> out = new java.util.ArrayList<>();
+    for (ExecutionDetail e : d.executions()) {
+      dev.kiln.runner.tuning.TuningReport.of(store, e.execution().id()).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** The trials of a task node, under it: parameters, status, metric, and which one is best. */
+  private static void printTrials(java.io.PrintWriter out, dev.kiln.runner.tuning.TuningReport r) {
+    var spec = r.spec();
+    out.printf(
+        "  tuning %s (%s), %s, %d trials, %d at a time%n",
+        spec.metric(), spec.goal(), dev.kiln.runner.tuning.TuningSpecJson.algorithmName(spec.algorithm()),
+        spec.maxTrials(), spec.maxParallelTrials());
+    List<String> names = spec.parameters().stream().map(p -> p.name()).toList();
+    StringBuilder head = new StringBuilder(String.format("  %-6s %-14s %12s", "TRIAL", "STATUS", spec.metric()));
+    names.forEach(n -> head.append(String.format("  %-14s", n)));
+    head.append("  EXECUTION");
+    out.println(head);
+    for (var t : r.trials()) {
+      boolean best = r.bestTrial().map(b -> b.equals(t.executionId())).orElse(false);
+      StringBuilder row =
+          new StringBuilder(
+              String.format(
+                  "  %-6s %-14s %12s",
+                  (best ? "*" : " ") + t.trial(), t.status(),
+                  t.metric().isPresent() ? String.format(java.util.Locale.ROOT, "%.6g", t.metric().getAsDouble()) : "-"));
+      names.forEach(n -> row.append(String.format("  %-14s", t.parameters().getOrDefault(n, "-"))));
+      row.append("  ").append(t.executionId());
+      out.println(row);
+      if (t.error() != null && !t.status().equals("SUCCEEDED")) {
+        out.printf("         %s%n", t.error());
+      }
+    }
+    r.bestTrial()
+        .flatMap(b -> r.trials().stream().filter(t -> t.executionId().equals(b)).findFirst())
+        .ifPresent(
+            b ->
+                out.printf(
+                    "  best: trial %d (%s=%s) %s; the node's outputs are its outputs%n",
+                    b.trial(), spec.metric(),
+                    b.metric().isPresent() ? String.format(java.util.Locale.ROOT, "%.6g", b.metric().getAsDouble()) : "-",
+                    b.parameters()));
   }
 }

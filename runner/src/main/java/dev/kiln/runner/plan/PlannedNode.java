@@ -6,7 +6,9 @@ import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.Step;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import dev.kiln.pipelines.tuning.TuningSpec;
 
 /**
  * One node as it will run.
@@ -16,6 +18,7 @@ import java.util.Set;
  * @param suppliedInputs URIs given for the node's inputs when starting the run
  * @param incoming the edges into this node
  * @param upstream the nodes this node waits for
+ * @param tuning for a task node, what its trials search
  */
 public record PlannedNode(
     Node node,
@@ -23,8 +26,20 @@ public record PlannedNode(
     Map<String, ParamValue> parameters,
     Map<String, List<String>> suppliedInputs,
     List<Edge> incoming,
-    Set<String> upstream) {
+    Set<String> upstream,
+    Optional<TuningSpec> tuning) {
+  public PlannedNode(
+      Node node,
+      Step step,
+      Map<String, ParamValue> parameters,
+      Map<String, List<String>> suppliedInputs,
+      List<Edge> incoming,
+      Set<String> upstream) {
+    this(node, step, parameters, suppliedInputs, incoming, upstream, Optional.empty());
+  }
+
   public PlannedNode {
+    java.util.Objects.requireNonNull(tuning, "tuning");
     parameters = Map.copyOf(parameters);
     suppliedInputs = Map.copyOf(suppliedInputs);
     incoming = List.copyOf(incoming);
@@ -33,5 +48,9 @@ public record PlannedNode(
 
   public String name() {
     return node.name();
+  }
+
+  public boolean isTuned() {
+    return tuning.isPresent();
   }
 }

@@ -166,19 +166,38 @@ public final class Planner {
     supplied.forEach((n, m) -> suppliedNames.put(n, m.keySet()));
     List<Problem> runnable = Validator.checkRunnable(project, pipeline, suppliedNames);
     problems.addAll(runnable);
+    Map<String, dev.kiln.pipelines.tuning.TuningSpec> tuning = new HashMap<>();
     for (Node n : nodes.values()) {
       if (n instanceof Node.Task t) {
-        // Running it once with the step's defaults would look like a search that found nothing.
-        problems.add(
-            Problem.error(
-                "task-not-run",
-                ModelPath.pipeline(pipeline.name())
-                    .field("nodes")
-                    .index(pipeline.nodes().indexOf(n)),
-                "node \"" + t.name() + "\" is a task (a hyperparameter search"
-                    + t.task().map(b -> " from blueprint \"" + b + "\"").orElse("")
-                    + "); Kiln does not run task nodes yet. Make it an execution node"
-                    + " (type: execution) to run the step once, or see docs/valohai-yaml.md"));
+        ModelPath where =
+            ModelPath.pipeline(pipeline.name()).field("nodes").index(pipeline.nodes().indexOf(n));
+        var spec = project.tuning(t);
+        if (spec.isEmpty()) {
+          // Running it once with the step's defaults would look like a search that found nothing.
+          problems.add(
+              Problem.error(
+                  "task-not-run",
+                  where,
+                  "node \"" + t.name() + "\" is a task (a hyperparameter search"
+                      + t.task().map(b -> " from blueprint \"" + b + "\"").orElse("")
+                      + ") but names no task blueprint Kiln can run; give it `task:` naming a"
+                      + " top-level `- task:` with its parameters, or make it an execution node"
+                      + " (type: execution) to run the step once; see docs/tuning.md"));
+          continue;
+        }
+        Step step = steps.get(t.name());
+        if (step != null) {
+          List<String> known = step.parameters().stream().map(ParameterSpec::name).toList();
+          for (var p : spec.get().parameters()) {
+            if (step.parameter(p.name()).isEmpty()) {
+              problems.add(
+                  unknown(
+                      where, "the task searches a parameter step \"" + step.name() + "\" does not have:",
+                      p.name(), known));
+            }
+          }
+        }
+        tuning.put(t.name(), spec.get());
       }
     }
 
@@ -206,7 +225,8 @@ public final class Planner {
               values.get(name),
               supplied.getOrDefault(name, Map.of()),
               incoming,
-              upstream));
+              upstream,
+              java.util.Optional.ofNullable(tuning.get(name))));
     }
     return new Plan(project, pipeline, ordered, problems);
   }

@@ -158,6 +158,6 @@ class PlannerTest {
                         m ->
                             assertThat(m)
                                 .contains("node \"search\" is a task")
-                                .contains("Kiln does not run task nodes yet")));
+                                .contains("names no task blueprint Kiln can run")));
   }
 }

@@ -44,7 +44,8 @@ public final class ConvertLabelsFunction implements StepFunction {
             .setOutputDir(context.outputDir())
             .optSplitter(splitter(context))
             .optShards(context.intParameter("shards"))
-            .optBoxPolicy(boxPolicy(context.stringParameter("box_policy")));
+            .optBoxPolicy(boxPolicy(context.stringParameter("box_policy")))
+            .optFormatOptions(formatOptions(context));
     String format = context.stringParameter("format");
     if (!format.equalsIgnoreCase("auto")) {
       b.optFormat(format(format));
@@ -191,6 +192,15 @@ public final class ConvertLabelsFunction implements StepFunction {
       }
     }
     return Splitter.ByFileList.read(bySplit);
+  }
+
+  /** The parameters only some readers use ({@code polygons}, {@code tag_splits}), when set. */
+  static Map<String, String> formatOptions(StepContext context) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String name : List.of("polygons", "tag_splits")) {
+      context.parameter(name).ifPresent(v -> m.put(name, v.render()));
+    }
+    return m;
   }
 
   private static BoxPolicy boxPolicy(String value) {

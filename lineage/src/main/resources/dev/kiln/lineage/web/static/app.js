@@ -133,7 +133,7 @@ let current = null;
 async function route() {
   showError('');
   const { parts, query } = parseHash();
-  if (parts[0] === 'run' && current && current.runId === parts[1] && document.getElementById('graph')) {
+  if (parts[0] === 'run' && parts[2] !== 'tuning' && current && current.runId === parts[1] && document.getElementById('graph')) {
     try {
       await selectNode(parts[2] === 'node' ? parts[3] : null);
     } catch (e) {
@@ -145,7 +145,9 @@ async function route() {
   stopTimers();
   const main = document.getElementById('main');
   try {
-    if (parts[0] === 'run' && parts[1]) {
+    if (parts[0] === 'run' && parts[1] && parts[2] === 'tuning' && parts[3]) {
+      await tuningPage(main, parts[1], parts[3]);
+    } else if (parts[0] === 'run' && parts[1]) {
       await runPage(main, parts[1], parts[2] === 'node' ? parts[3] : null);
     } else if (parts[0] === 'artifact' && parts[1]) {
       await artifactPage(main, parts[1], query);
@@ -371,8 +373,16 @@ function drawGraph(nodes, edges) {
     const g = svg('g', { class: 'node ' + (n.cls || ''), transform: `translate(${p.x},${p.y})`, 'data-id': n.id },
       svg('title', { text: n.tooltip || n.title }),
       svg('rect', { width: NODE_W, height: NODE_H, rx: 6, class: n.fill || '' }),
-      svg('text', { x: 8, y: 17, 'font-weight': 600 }, shorten(n.title, 24)),
+      svg('text', { x: 8, y: 17, 'font-weight': 600 }, shorten(n.title, n.link ? 15 : 24)),
       svg('text', { x: 8, y: 33, class: 'sub' }, shorten(n.subtitle || '', 28)));
+    if (n.link) {
+      // a link in the node's top right corner, e.g. a task node's tuning page
+      const a = svg('a', { href: n.link.href, class: 'node-link ' + (n.link.cls || '') },
+        svg('rect', { x: NODE_W - 50, y: 4, width: 46, height: 17, rx: 3, class: 'node-link-bg' }),
+        svg('text', { x: NODE_W - 27, y: 16, 'text-anchor': 'middle' }, n.link.text));
+      a.addEventListener('click', ev => ev.stopPropagation());
+      g.appendChild(a);
+    }
     if (n.onclick) g.addEventListener('click', n.onclick);
     nodeLayer.appendChild(g);
     groups.set(n.id, g);
@@ -393,8 +403,17 @@ function runNodes(graph, runId) {
     fill: 's-' + n.status,
     cls: 'exec-node' + (n.reused ? ' reused' : ''),
     tooltip: n.nodeName + ' (' + n.stepName + '): ' + n.status + (n.errorMessage ? '\n' + n.errorMessage : ''),
+    link: n.tuning ? { href: tuningHref(runId, n.executionId), text: 'tuning', cls: 'tuning-link' } : null,
     onclick: () => { location.hash = '#/run/' + enc(runId) + '/node/' + enc(n.executionId); },
   }));
+}
+
+function tuningHref(runId, executionId) {
+  return '#/run/' + enc(runId) + '/tuning/' + enc(executionId);
+}
+
+function tuningJobs(graph) {
+  return new Set(graph.nodes.filter(n => n.tuning).map(n => n.executionId));
 }
 
 async function runPage(main, runId, selected) {
@@ -418,7 +437,7 @@ async function runPage(main, runId, selected) {
 
   const table = nodeTable(graph);
   append(main, [header, el('div', { class: 'layout' }, graphBox, panel), table]);
-  current = { runId: run.id, groups };
+  current = { runId: run.id, groups, tuning: tuningJobs(graph) };
   if (selected) {
     await selectNode(selected);
   }
@@ -485,7 +504,9 @@ async function pollRun(runId, groups) {
 // Refreshes node colours, and redraws when nodes appear or the run ends; answers the node groups.
 async function applyRunGraph(runId, graph, groups) {
   const { parts } = parseHash();
-  if (graph.nodes.some(n => !groups.has(n.executionId)) || graph.finished) {
+  const known = current && current.runId === runId ? current.tuning : new Set();
+  if (current && current.runId === runId) current.tuning = tuningJobs(graph);
+  if (graph.nodes.some(n => !groups.has(n.executionId) || (n.tuning && !known.has(n.executionId))) || graph.finished) {
     const panel = document.getElementById('panel');
     const graphBox = document.getElementById('graph');
     const { root, groups: fresh } = drawGraph(runNodes(graph, runId), graph.edges);
@@ -548,7 +569,8 @@ function nodeTable(graph) {
     checks.push(box);
     return el('tr', null,
       el('td', null, box),
-      el('td', null, el('a', { href: '#/run/' + enc(graph.run.id) + '/node/' + enc(n.executionId), text: n.nodeName })),
+      el('td', null, el('a', { href: '#/run/' + enc(graph.run.id) + '/node/' + enc(n.executionId), text: n.nodeName }),
+        n.tuning ? [' · ', el('a', { class: 'tuning-link', href: tuningHref(graph.run.id, n.executionId), text: 'tuning' })] : null),
       el('td', { text: n.stepName }),
       el('td', null, badge(n.status)),
       el('td', { text: (n.executor || '') + (n.device ? ' / ' + n.device : '') }),
@@ -592,6 +614,13 @@ async function nodePanel(panel, executionId) {
   append(panel, [
     el('button', { class: 'close', title: 'close', text: '×', onclick: () => { location.hash = '#/run/' + enc(runId); } }),
     el('h2', { id: 'node-title', text: x.nodeName }),
+    current && current.tuning && current.tuning.has(x.id)
+      ? el('p', null, el('a', { id: 'tuning-link', class: 'tuning-link', href: tuningHref(runId, x.id), text: 'tuning' }),
+        el('span', { class: 'muted', text: ': its trials, their metric and the best trial' }))
+      : null,
+    x.trial > 0 && x.parentId
+      ? el('p', { class: 'muted' }, 'trial ' + x.trial + ' of ', el('a', { class: 'tuning-link', href: tuningHref(runId, x.parentId), text: 'its tuning job' }))
+      : null,
     el('table', { class: 'kv' }, el('tbody', null,
       kv('step', x.stepName),
       kv('status', badge(x.status)),
@@ -853,6 +882,379 @@ async function comparePage(main, ids, query) {
   metricSel.addEventListener('change', draw);
   xSel.addEventListener('change', draw);
   draw();
+}
+
+// ------------------------------------------------------------------ tuning
+
+// The tuning page of a task node's execution: the trials table (sortable), the metric per trial
+// with the best so far, the metric against each searched parameter, and every trial's curve of
+// intermediate values. Polled every POLL_MS until the tuning job finishes.
+async function tuningPage(main, runId, executionId) {
+  const url = '/api/executions/' + enc(executionId) + '/tuning';
+  const state = { sort: 'trial', asc: true, view: null };
+  const render = view => {
+    state.view = view;
+    clear(main);
+    append(main, tuningContent(view, state));
+    document.body.dataset.renderedTuning = view.executionId;
+    document.body.dataset.tuningTrials = view.trials.length;
+    document.body.dataset.tuningLive = String(!view.finished);
+  };
+  render(await api(url));
+  const onPage = () => {
+    const { parts } = parseHash();
+    return parts[2] === 'tuning' && parts[3] === executionId;
+  };
+  const poll = async () => {
+    pollTimer = null;
+    if (!onPage()) return;
+    try {
+      const view = await api(url);
+      if (!onPage()) return;
+      render(view);
+      if (view.finished) return;
+    } catch (e) {
+      showError(e.message);
+    }
+    pollTimer = setTimeout(poll, POLL_MS);
+  };
+  if (!state.view.finished) pollTimer = setTimeout(poll, POLL_MS);
+}
+
+function tuningContent(view, state) {
+  const spec = view.spec || {};
+  const params = tuningParams(view);
+  const best = view.trials.find(t => t.executionId === view.bestTrial);
+  const header = el('div', { class: 'run-header' },
+    el('h2', null, 'Tuning of ', el('span', { id: 'tuning-node', text: view.nodeName }), ' ',
+      el('span', { id: 'tuning-status' }, badge(view.status))),
+    el('div', { class: 'muted', id: 'tuning-spec' },
+      (view.goal === 'MINIMIZE' ? 'minimize ' : 'maximize ') + view.metric +
+      ' (' + (view.metricValue === 'BEST' ? 'best' : 'last') + ' value)' +
+      ' · ' + view.trials.length + (spec.maxTrials ? ' of ' + spec.maxTrials : '') + ' trials' +
+      (spec.maxParallelTrials ? ' · ' + spec.maxParallelTrials + ' in parallel' : '') +
+      (spec.algorithm ? ' · ' + (spec.algorithm === 'ALGORITHM_UNSPECIFIED' ? 'Bayesian (TPE)' : spec.algorithm) : '') +
+      (spec.enableTrialEarlyStopping ? ' · early stopping' : '') +
+      (view.finished ? '' : ' · live'), ' · ',
+      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' }),
+      view.trials.length > 1 ? [' · ', el('a', { id: 'compare-trials', href: '#/compare/' + view.trials.slice(0, 100).map(t => enc(t.executionId)).join(','),
+        text: 'compare the trials' + (view.trials.length > 100 ? ' (the first 100)' : '') })] : null),
+    el('p', { id: 'tuning-best' }, best
+      ? ['best: ', el('b', { text: 'trial ' + best.trial }), ', ' + view.metric + ' ' + fmtNum(best.metric),
+        params.length ? ' with ' + params.map(p => p.name + ' ' + fmtValue(paramValue(best, p))).join(', ') : '']
+      : el('span', { class: 'muted', text: 'no best trial yet' })));
+  const table = trialsTable(view, state);
+  const statuses = [...new Set(view.trials.map(t => t.status))];
+  const legend = el('div', { class: 'tuning-legend', id: 'tuning-legend' },
+    statuses.map(st => el('span', { class: 'legend-item' },
+      svgSwatch(svg('circle', { cx: 8, cy: 8, r: 5, class: 'pt s-' + st })), st)),
+    el('span', { class: 'legend-item' }, svgSwatch(svg('circle', { cx: 8, cy: 8, r: 6, class: 'best-ring' })), 'best trial'),
+    el('span', { class: 'legend-item' }, svgSwatch(svg('line', { x1: 1, y1: 8, x2: 15, y2: 8, class: 'best-so-far' })), 'best so far'));
+  const charts = el('div', { class: 'tuning-charts', id: 'tuning-charts' },
+    metricPerTrialChart(view),
+    params.map((p, i) => parameterScatter(view, p, i)),
+    curvesChart(view));
+  return [header, table, el('h3', { text: 'Charts' }), legend, charts];
+}
+
+// A trial's value of a searched parameter; a number the step recorded as text counts as a number
+// unless the parameter is categorical.
+function paramValue(t, p) {
+  const v = (t.parameters || {})[p.name];
+  if (typeof v === 'string' && p.spec.type && p.spec.type !== 'CATEGORICAL' && v.trim() !== '' && isFinite(Number(v))) return Number(v);
+  return v;
+}
+
+// The searched parameters, from the spec (in its order); without any, those the trials ran with.
+function tuningParams(view) {
+  const params = ((view.spec || {}).params || []).filter(p => p && p.parameterName)
+    .map(p => ({ name: p.parameterName, spec: p }));
+  if (params.length) return params;
+  const names = new Set();
+  for (const t of view.trials) Object.keys(t.parameters || {}).forEach(n => names.add(n));
+  return [...names].map(name => ({ name, spec: {} }));
+}
+
+function trialsTable(view, state) {
+  const params = tuningParams(view);
+  const columns = [
+    { key: 'trial', name: 'trial', get: t => t.trial, num: true },
+    ...params.map(p => ({ key: 'param:' + p.name, name: p.name, get: t => paramValue(t, p), num: true, param: true })),
+    { key: 'metric', name: view.metric + (view.goal === 'MINIMIZE' ? ' ↓' : ' ↑'), get: t => t.metric, num: true },
+    { key: 'status', name: 'status', get: t => t.status },
+    { key: 'duration', name: 'duration', get: t => t.durationSeconds, num: true },
+  ];
+  const col = columns.find(c => c.key === state.sort) || columns[0];
+  const rows = [...view.trials].sort((a, b) => {
+    const va = col.get(a), vb = col.get(b);
+    const na = va === null || va === undefined, nb = vb === null || vb === undefined;
+    if (na !== nb) return na ? 1 : -1; // no value: last, either way
+    let cmp = 0;
+    if (!na) cmp = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+    if (!state.asc) cmp = -cmp;
+    return cmp || a.trial - b.trial;
+  });
+  const table = el('table', { id: 'trials', class: 'trials' });
+  const head = el('tr', null, columns.map(c => el('th', {
+    class: 'sortable' + (c.key === col.key ? ' sorted' : ''), 'data-key': c.key,
+    title: c.param ? 'searched parameter' : c.key === 'metric' ? (view.goal === 'MINIMIZE' ? 'lower is better' : 'higher is better') : null,
+    onclick: () => {
+      state.asc = state.sort === c.key ? !state.asc : true;
+      state.sort = c.key;
+      table.replaceWith(trialsTable(state.view, state));
+    },
+  }, c.name, c.key === col.key ? (state.asc ? ' ▲' : ' ▼') : '')));
+  const body = el('tbody', null, rows.map(t => {
+    const isBest = t.executionId === view.bestTrial;
+    return el('tr', { class: 'trial-row' + (isBest ? ' best' : ''), 'data-trial': t.trial, title: t.errorMessage || null },
+      el('td', { class: 'num' },
+        el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(t.executionId), text: t.trial }),
+        isBest ? el('span', { class: 'best-mark', title: 'best trial', text: ' ★ best' }) : null),
+      params.map(p => el('td', { class: 'num', text: fmtValue(paramValue(t, p)) })),
+      el('td', { class: 'num metric', text: fmtNum(t.metric) }),
+      el('td', null, badge(t.status)),
+      el('td', { class: 'num', text: t.durationSeconds === null || t.durationSeconds === undefined ? '' : fmtSeconds(t.durationSeconds) }));
+  }));
+  append(table, [el('thead', null, head), body]);
+  if (!view.trials.length) body.appendChild(el('tr', null, el('td', { colspan: columns.length, class: 'muted', text: 'no trials yet' })));
+  return table;
+}
+
+function fmtNum(v) {
+  if (v === null || v === undefined) return '';
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-4 || a >= 1e7)) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+function fmtValue(v) {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return fmtNum(v);
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function fmtSeconds(s) {
+  if (s < 1) return Math.round(s * 1000) + ' ms';
+  if (s < 60) return s.toFixed(1) + ' s';
+  return Math.floor(s / 60) + ' min ' + Math.round(s % 60) + ' s';
+}
+
+function svgSwatch(shape) {
+  return svg('svg', { width: 16, height: 16, class: 'swatch' }, shape);
+}
+
+// ---- small SVG charts with real axes
+
+const TC = { w: 430, h: 280, l: 72, r: 18, t: 32, b: 48 };
+const TRIAL_PALETTE = ['#1f5fbf', '#c92a2a', '#2b8a3e', '#d9480f', '#6741d9', '#0c8599', '#e64980', '#5c940d', '#862e9c', '#495057'];
+
+function niceStep(span, count) {
+  const raw = span / Math.max(1, count);
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const m = raw / p;
+  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
+}
+
+// A linear axis over the values, padded a little so no point sits on the frame; ticks at round
+// numbers inside it. {integer: true} keeps ticks on whole numbers.
+function linearScale(values, opts) {
+  opts = opts || {};
+  const vs = values.filter(v => typeof v === 'number' && isFinite(v));
+  let lo = vs.length ? Math.min(...vs) : 0, hi = vs.length ? Math.max(...vs) : 1;
+  if (lo === hi) { const d = lo === 0 ? 1 : Math.abs(lo) * 0.1; lo -= d; hi += d; }
+  let step = niceStep(hi - lo, opts.ticks || 5);
+  if (opts.integer) step = Math.max(1, Math.ceil(step));
+  const pad = opts.integer ? Math.max(step / 2, (hi - lo) * 0.04) : (hi - lo) * 0.06;
+  const a = lo - pad, b = hi + pad;
+  const decimals = Math.max(0, Math.ceil(-Math.log10(step)) + 1);
+  const ticks = [];
+  for (let i = Math.ceil(a / step); i * step <= b; i++) {
+    const v = i * step;
+    ticks.push({ v, label: Math.abs(v) >= 1e7 ? v.toExponential(1) : String(Number(v.toFixed(Math.min(decimals, 12)))) });
+  }
+  return { kind: 'linear', pos: v => (v - a) / (b - a), ticks };
+}
+
+// A log axis (base 10): ticks at the powers of ten inside it, with 2 and 5 between when it spans
+// less than two decades.
+function logScale(values) {
+  const vs = values.filter(v => typeof v === 'number' && v > 0 && isFinite(v));
+  let lo = vs.length ? Math.log10(Math.min(...vs)) : -3, hi = vs.length ? Math.log10(Math.max(...vs)) : 0;
+  if (lo === hi) { lo -= 0.5; hi += 0.5; }
+  const pad = (hi - lo) * 0.05;
+  const a = lo - pad, b = hi + pad;
+  const mantissas = b - a < 2 ? [1, 2, 5] : [1];
+  const ticks = [];
+  for (let k = Math.floor(a); k <= Math.ceil(b); k++) {
+    for (const m of mantissas) {
+      const v = Number(m + 'e' + k);
+      const l = Math.log10(v);
+      if (l >= a && l <= b) ticks.push({ v, label: String(v) });
+    }
+  }
+  return { kind: 'log', pos: v => (Math.log10(v) - a) / (b - a), ticks };
+}
+
+// Categories as bands, in the spec's order, then any other value the trials had.
+function bandScale(categories, values) {
+  const cats = [...categories.map(String)];
+  for (const v of values) if (v !== null && v !== undefined && !cats.includes(String(v))) cats.push(String(v));
+  const n = Math.max(1, cats.length);
+  return { kind: 'band', cats, pos: v => (cats.indexOf(String(v)) + 0.5) / n, ticks: cats.map(c => ({ v: c, label: c })), bandWidth: 1 / n };
+}
+
+// A chart's frame: title, gridlines, axes with ticks and labels, axis titles. Answers the svg,
+// the pixel position of an x and a y value, and the group to draw the data in.
+function chartFrame(attrs, title, xs, ys, xTitle, yTitle) {
+  const { w, h, l, r, t, b } = TC;
+  const pw = w - l - r, ph = h - t - b;
+  const X = v => l + xs.pos(v) * pw;
+  const Y = v => t + ph - ys.pos(v) * ph;
+  const root = svg('svg', Object.assign({ width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, class: 'tchart', 'data-xscale': xs.kind }, attrs));
+  root.appendChild(svg('text', { x: l, y: 18, class: 'chart-title' }, svg('title', { text: title }), shorten(title, 46)));
+  const grid = svg('g', { class: 'grid' });
+  const axes = svg('g', { class: 'axes' });
+  if (xs.kind === 'band') {
+    xs.cats.forEach((c, i) => {
+      if (i % 2 === 0) grid.appendChild(svg('rect', { class: 'band', x: l + i * xs.bandWidth * pw, y: t, width: xs.bandWidth * pw, height: ph }));
+    });
+  }
+  const maxChars = Math.max(3, Math.floor((xs.kind === 'band' ? xs.bandWidth * pw : pw / Math.max(1, xs.ticks.length)) / 7));
+  for (const tk of xs.ticks) {
+    const x = X(tk.v);
+    if (xs.kind !== 'band') grid.appendChild(svg('line', { x1: x, y1: t, x2: x, y2: t + ph }));
+    axes.appendChild(svg('line', { x1: x, y1: t + ph, x2: x, y2: t + ph + 5 }));
+    const label = shorten(tk.label, maxChars);
+    axes.appendChild(svg('text', { x, y: t + ph + 18, 'text-anchor': 'middle', class: 'tick x-tick' }, label !== tk.label ? svg('title', { text: tk.label }) : null, label));
+  }
+  for (const tk of ys.ticks) {
+    const y = Y(tk.v);
+    grid.appendChild(svg('line', { x1: l, y1: y, x2: l + pw, y2: y }));
+    axes.appendChild(svg('line', { x1: l - 5, y1: y, x2: l, y2: y }));
+    axes.appendChild(svg('text', { x: l - 8, y, 'text-anchor': 'end', 'dominant-baseline': 'central', class: 'tick y-tick' }, tk.label));
+  }
+  axes.appendChild(svg('line', { x1: l, y1: t + ph, x2: l + pw, y2: t + ph, class: 'axis' }));
+  axes.appendChild(svg('line', { x1: l, y1: t, x2: l, y2: t + ph, class: 'axis' }));
+  axes.appendChild(svg('text', { x: l + pw / 2, y: h - 8, 'text-anchor': 'middle', class: 'axis-title x-title' }, xTitle));
+  axes.appendChild(svg('text', { x: 0, y: 0, transform: `translate(14,${t + ph / 2}) rotate(-90)`, 'text-anchor': 'middle', class: 'axis-title y-title' }, shorten(yTitle, 34)));
+  const plot = svg('g', { class: 'plot' });
+  append(root, [grid, axes, plot]);
+  return { root, X, Y, plot };
+}
+
+function chartBox(id, chart, note) {
+  return el('figure', { class: 'tchart-box', id }, chart, note || null);
+}
+
+function noValues(view) {
+  return el('p', { class: 'muted', text: 'no values of ' + view.metric + ' yet' });
+}
+
+function trialPoint(view, t, x, y, what) {
+  const isBest = t.executionId === view.bestTrial;
+  const g = svg('g', { class: 'trial-point' + (isBest ? ' best' : ''), 'data-trial': t.trial },
+    svg('title', { text: 'trial ' + t.trial + ': ' + view.metric + ' ' + fmtNum(t.metric) + (what ? ', ' + what : '') + ' (' + t.status + ')' }),
+    isBest ? svg('circle', { cx: x, cy: y, r: 9, class: 'best-ring' }) : null,
+    svg('circle', { cx: x, cy: y, r: 5, class: 'pt s-' + t.status }));
+  g.addEventListener('click', () => { location.hash = '#/run/' + enc(view.runId) + '/node/' + enc(t.executionId); });
+  return g;
+}
+
+function metricPerTrialChart(view) {
+  const measured = view.trials.filter(t => typeof t.metric === 'number');
+  if (!measured.length) return chartBox('chart-metric', el('h4', { text: view.metric + ' per trial' }), noValues(view));
+  const xs = linearScale(view.trials.map(t => t.trial), { integer: true, ticks: Math.min(8, view.trials.length) });
+  const ys = linearScale(measured.map(t => t.metric).concat(view.bestSoFar.map(p => p[1])));
+  const f = chartFrame({ id: 'metric-per-trial' }, view.metric + ' per trial, and the best so far', xs, ys, 'trial', view.metric);
+  if (view.bestSoFar.length) {
+    let d = '';
+    view.bestSoFar.forEach((p, i) => {
+      d += (i === 0 ? 'M' : 'H' + f.X(p[0]) + 'V') + (i === 0 ? f.X(p[0]) + ',' + f.Y(p[1]) : f.Y(p[1]));
+    });
+    const lastTrial = Math.max(...view.trials.map(t => t.trial));
+    d += 'H' + f.X(lastTrial);
+    f.plot.appendChild(svg('path', { d, class: 'best-so-far' }, svg('title', { text: 'best ' + view.metric + ' so far' })));
+  }
+  for (const t of measured) f.plot.appendChild(trialPoint(view, t, f.X(t.trial), f.Y(t.metric)));
+  return chartBox('chart-metric', f.root);
+}
+
+function parameterScatter(view, p, index) {
+  const spec = p.spec || {};
+  const measured = view.trials.filter(t => typeof t.metric === 'number' && paramValue(t, p) !== undefined && paramValue(t, p) !== null);
+  const values = measured.map(t => paramValue(t, p));
+  const bounds = [spec.minValue, spec.maxValue].filter(v => typeof v === 'number');
+  let xs;
+  if (spec.type === 'CATEGORICAL' || (!spec.type && values.some(v => typeof v !== 'number'))) {
+    xs = bandScale(spec.categoricalValues || [], values);
+  } else if (spec.scaleType === 'UNIT_LOG_SCALE' && values.concat(bounds).every(v => v > 0)) {
+    xs = logScale(values.concat(bounds, spec.discreteValues || []));
+  } else {
+    xs = linearScale(values.concat(bounds, spec.discreteValues || []), { integer: spec.type === 'INTEGER' });
+  }
+  const id = 'chart-param-' + index;
+  if (!measured.length) return chartBox(id, el('h4', { text: view.metric + ' against ' + p.name }), noValues(view));
+  const ys = linearScale(measured.map(t => t.metric));
+  const f = chartFrame({ class: 'tchart scatter', 'data-param': p.name }, view.metric + ' against ' + p.name,
+    xs, ys, p.name + (xs.kind === 'log' ? ' (log scale)' : ''), view.metric);
+  // trials of the same category spread side by side inside its band, so none hides another
+  const bandPx = xs.kind === 'band' ? xs.bandWidth * (TC.w - TC.l - TC.r) : 0;
+  const perCat = new Map();
+  for (const t of measured) {
+    const k = String(paramValue(t, p));
+    perCat.set(k, [...(perCat.get(k) || []), t]);
+  }
+  for (const t of measured) {
+    const v = paramValue(t, p);
+    let dx = 0;
+    if (xs.kind === 'band') {
+      const same = perCat.get(String(v));
+      dx = (same.indexOf(t) - (same.length - 1) / 2) * Math.min(14, bandPx * 0.7 / same.length);
+    }
+    f.plot.appendChild(trialPoint(view, t, f.X(v) + dx, f.Y(t.metric), p.name + ' ' + fmtValue(v)));
+  }
+  return chartBox(id, f.root);
+}
+
+function curvesChart(view) {
+  const curved = view.trials.filter(t => t.curve && t.curve.length);
+  if (!curved.length) return chartBox('chart-curves', el('h4', { text: 'intermediate ' + view.metric }), noValues(view));
+  const all = curved.flatMap(t => t.curve);
+  const xs = linearScale(all.map(p => p[0]));
+  const ys = linearScale(all.map(p => p[1]));
+  const f = chartFrame({ id: 'curves' }, 'intermediate ' + view.metric + ' of every trial', xs, ys, 'step', view.metric);
+  const legend = el('div', { class: 'curve-legend', id: 'curve-legend' });
+  // the best trial's curve last, so it is drawn on top
+  const order = [...curved].sort((a, b) => (a.executionId === view.bestTrial) - (b.executionId === view.bestTrial));
+  for (const t of order) {
+    const colour = TRIAL_PALETTE[(t.trial - 1) % TRIAL_PALETTE.length];
+    const stopped = t.status === 'STOPPED_EARLY';
+    const isBest = t.executionId === view.bestTrial;
+    const pts = t.curve.map(p => f.X(p[0]) + ',' + f.Y(p[1])).join(' ');
+    const g = svg('g', { class: 'curve-group', 'data-trial': t.trial },
+      svg('title', { text: 'trial ' + t.trial + ' (' + t.status + ')' }),
+      svg('polyline', { points: pts, class: 'curve' + (stopped ? ' stopped-early' : '') + (isBest ? ' best' : ''), stroke: colour }));
+    const last = t.curve[t.curve.length - 1];
+    const lx = f.X(last[0]), ly = f.Y(last[1]);
+    if (stopped) {
+      g.appendChild(svg('path', { d: `M${lx - 5},${ly - 5} L${lx + 5},${ly + 5} M${lx - 5},${ly + 5} L${lx + 5},${ly - 5}`, class: 'stop-mark', stroke: colour }));
+    } else {
+      g.appendChild(svg('circle', { cx: lx, cy: ly, r: 3, fill: colour, class: 'curve-end' }));
+    }
+    f.plot.appendChild(g);
+  }
+  for (const t of curved) {
+    const colour = TRIAL_PALETTE[(t.trial - 1) % TRIAL_PALETTE.length];
+    const stopped = t.status === 'STOPPED_EARLY';
+    legend.appendChild(el('span', { class: 'legend-item' + (stopped ? ' stopped-early' : ''), 'data-trial': t.trial },
+      svgSwatch(svg('line', { x1: 0, y1: 8, x2: 16, y2: 8, stroke: colour, class: 'curve' + (stopped ? ' stopped-early' : '') })),
+      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.status === 'FAILED' ? ' (failed)' : '')
+        + (t.status === 'RUNNING' ? ' (running)' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
+  }
+  return chartBox('chart-curves', f.root, legend);
 }
 
 // ------------------------------------------------------------------ start
