@@ -182,7 +182,11 @@ public final class SuperbAiReader implements LabelReader {
           Files.isDirectory(d.resolve("meta"))
               && !Sources.files(d.resolve("meta"), 4, p -> Sources.extension(p).equals("json"))
                   .isEmpty();
-      if (Files.isRegularFile(d.resolve(SuperbAiExport.PROJECT)) || hasMeta) {
+      // project.json alone is a common name: it counts beside Suite's meta/ or labels/ only
+      boolean hasProject =
+          Files.isRegularFile(d.resolve(SuperbAiExport.PROJECT))
+              && (Files.isDirectory(d.resolve("meta")) || Files.isDirectory(d.resolve("labels")));
+      if (hasProject || hasMeta) {
         return new SuperbAiExport.Folder(d, root);
       }
     }

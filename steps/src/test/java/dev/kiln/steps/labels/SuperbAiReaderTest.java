@@ -363,6 +363,10 @@ class SuperbAiReaderTest {
   @Test
   void aProjectWithoutMetaFilesOrWithABrokenProjectJsonFails() throws IOException {
     TestImages.text(dir.resolve("project.json"), siestaProject("0.5.0"));
+    // project.json alone (a name other tools use too) is not taken for an export
+    assertThatThrownBy(() -> LabelFormat.detect(dir))
+        .hasMessageContaining("cannot detect the label format from 1 files (extensions: json)");
+    Files.createDirectories(dir.resolve("labels"));
     assertThatThrownBy(() -> new SuperbAiReader().read(dir))
         .isInstanceOf(LabelFormatException.class)
         .hasMessage("meta: no meta/<dataset>/<data_key>.json file: the export lists no image");
