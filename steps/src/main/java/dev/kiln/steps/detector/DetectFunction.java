@@ -1,7 +1,6 @@
 package dev.kiln.steps.detector;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -58,16 +57,15 @@ public final class DetectFunction implements StepFunction {
     Path drawDir = context.outputDir().resolve("drawn");
     Files.createDirectories(detDir);
     Files.createDirectories(drawDir);
-    try (NDManager manager = NDManager.newBaseManager(device)) {
-      SavedDetector.Loaded loaded =
-          SavedDetector.load(SavedDetector.locate(context.inputFiles("model"), "model"), manager,
-              size);
-      if (loaded.network().cfg().numClasses() != classes.size()) {
+    try (DetectorPredictor predictor =
+        DetectorPredictor.load(
+            SavedDetector.locate(context.inputFiles("model"), "model"),
+            device, size, score, iou, batchSize)) {
+      if (predictor.numClasses() != classes.size()) {
         throw new IllegalArgumentException(
-            "the model predicts " + loaded.network().cfg().numClasses()
+            "the model predicts " + predictor.numClasses()
                 + " classes, classes.txt lists " + classes.size());
       }
-      YoloDecoder decoder = new YoloDecoder(loaded.network().cfg(), score, iou, MAX_DETECTIONS);
       Set<String> used = new HashSet<>();
       List<PreLabels.ImagePredictions> predictions = new ArrayList<>();
       long total = 0;
@@ -77,8 +75,7 @@ public final class DetectFunction implements StepFunction {
         }
         List<Sample> batch = images.subList(start, Math.min(images.size(), start + batchSize));
         List<List<Detection>> dets =
-            Inference.detect(loaded.network(), manager,
-                batch.stream().map(Sample::image).toList(), decoder, batchSize);
+            predictor.detect(batch.stream().map(Sample::image).toList());
         for (int i = 0; i < batch.size(); i++) {
           Sample s = batch.get(i);
           String name = fileName(s.key(), used);
