@@ -29,6 +29,31 @@ class ConvertSuperbaiStepTest {
 
   @Test
   void aZippedExportWithSeparateImagesIsSplitByItsTags() throws Exception {
+    run(false);
+  }
+
+  @Test
+  void theImagesMayComeAsAZipToo() throws Exception {
+    run(true);
+  }
+
+  @Test
+  void unpackingKeepsImageEntriesInsideTheirFolder() throws Exception {
+    Path zip = dir.resolve("in.zip");
+    try (OutputStream os = Files.newOutputStream(zip);
+        ZipOutputStream z = new ZipOutputStream(os)) {
+      put(z, "a/b.jpg", "jpeg bytes");
+      put(z, "a/notes.txt", "skipped");
+      put(z, "../evil.jpg", "skipped");
+    }
+    Path into = dir.resolve("out/in");
+    ConvertLabelsFunction.unpackImages(zip, into);
+    assertThat(Files.readString(into.resolve("a/b.jpg"))).isEqualTo("jpeg bytes");
+    assertThat(into.resolve("a/notes.txt")).doesNotExist();
+    assertThat(dir.resolve("out/evil.jpg")).doesNotExist();
+  }
+
+  private void run(boolean zippedImages) throws Exception {
     RecordingContext ctx = new RecordingContext(dir.resolve("exec"), Map.of());
     for (ParameterSpec p : ConvertLabels.SUPERBAI.parameters()) {
       p.defaultValue().ifPresent(v -> ctx.parameters.put(p.name(), v));
@@ -61,6 +86,24 @@ class ConvertSuperbaiStepTest {
         Files.createDirectories(img.getParent());
         ImageIO.write(new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB), "jpeg", img.toFile());
       }
+    }
+
+    if (zippedImages) {
+      Path pets = ctx.inputDir("images").resolve("pets");
+      Path images = ctx.inputDir("images").resolve("suite-images.zip");
+      try (OutputStream os = Files.newOutputStream(images);
+          ZipOutputStream z = new ZipOutputStream(os)) {
+        for (Path f : Files.list(pets).sorted().toList()) {
+          z.putNextEntry(new ZipEntry("pets/" + f.getFileName()));
+          z.write(Files.readAllBytes(f));
+          z.closeEntry();
+        }
+        put(z, "../evil.jpg", "not unpacked");
+      }
+      for (Path f : Files.list(pets).toList()) {
+        Files.delete(f);
+      }
+      Files.delete(pets);
     }
 
     new ConvertLabelsFunction().run(ctx);
