@@ -9,7 +9,13 @@ import java.util.List;
 public final class BuiltInSteps implements StepProvider {
   @Override
   public List<Step> steps() {
-    return List.of(ConvertLabels.STEP, Weights.STEP, Train.STEP, Detect.STEP, Evaluate.STEP);
+    return List.of(
+        ConvertLabels.STEP,
+        ConvertLabels.SUPERBAI,
+        Weights.STEP,
+        Train.STEP,
+        Detect.STEP,
+        Evaluate.STEP);
   }
 
   @Override

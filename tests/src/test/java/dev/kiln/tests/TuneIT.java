@@ -48,6 +48,48 @@ class TuneIT {
               type: string
       """;
 
+  private static final String TASK_PIPELINE =
+      STEP
+          + """
+      - step:
+          name: use
+          image: busybox
+          command:
+            - echo using $(cat /valohai/inputs/model/model.txt)
+          inputs:
+            - name: model
+      - task:
+          name: lr-search
+          step: quad
+          type: random_search
+          execution-count: 4
+          execution-batch-size: 1
+          Kiln:metric: loss
+          Kiln:goal: minimize
+          parameters:
+            - name: learning_rate
+              style: random
+              rules:
+                min: 0.0001
+                max: 1.0
+                distribution: log-uniform
+      - pipeline:
+          name: tuned
+          parameters:
+            - name: marks
+              targets: [search.parameter.marks]
+          nodes:
+            - name: search
+              type: task
+              step: quad
+              task: lr-search
+            - name: use
+              type: execution
+              step: use
+          edges:
+            - [search.output.model.txt, use.input.model]
+      """;
+
   private static final String CONFIG =
       """
       trainingInput:
@@ -161,6 +203,49 @@ class TuneIT {
         .contains("learning_rat")
         .contains("did you mean \"learning_rate\"");
     assertThat(c.stdout()).isEmpty();
+  }
+
+  @Test
+  void aValohaiTaskNodeIsTunedKilledResumedAndItsBestModelGoesDownstream() throws Exception {
+    Path marks = Files.createDirectories(dir.resolve("marks"));
+    Path yaml = Files.writeString(dir.resolve("valohai.yaml"), TASK_PIPELINE);
+    Path home = dir.resolve("home");
+    Map<String, String> env = Map.of("KILN_HOME", home.toString());
+    Process run =
+        KilnProcess.start(
+            dir, env, dir.resolve("run.log"), "run", "--file", yaml.toString(), "--pipeline",
+            "tuned", "--param", "marks=" + marks);
+    waitFor(marks.resolve("third.started"), run, dir.resolve("run.log"));
+    KilnProcess.killTree(run);
+    run.waitFor(30, TimeUnit.SECONDS);
+    String runId;
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
+      runId = store.listRuns(RunQuery.newest()).items().get(0).id();
+      ExecutionRecord task = store.findExecution(runId, "search").orElseThrow();
+      assertThat(store.trials(task.id())).hasSize(3);
+    }
+    Process resume = KilnProcess.start(dir, env, dir.resolve("resume.log"), "resume", runId);
+    assertThat(resume.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(dir.resolve("resume.log"));
+    assertThat(resume.exitValue()).as(log).isZero();
+    assertThat(Files.readAllLines(marks.resolve("count"))).hasSize(5);
+    try (LineageStore store = LineageStore.open(StoreConfig.ofHome(home))) {
+      ExecutionRecord task = store.findExecution(runId, "search").orElseThrow();
+      assertThat(store.trials(task.id())).hasSize(4)
+          .allMatch(t -> t.status() == ExecutionStatus.SUCCEEDED);
+      String best = store.bestTrial(task.id()).orElseThrow();
+      String bestRate =
+          store.executionDetail(best).parameters().stream()
+              .filter(p -> p.name().equals("learning_rate"))
+              .findFirst()
+              .orElseThrow()
+              .valueJson();
+      ExecutionRecord use = store.findExecution(runId, "use").orElseThrow();
+      assertThat(store.executionDetail(use.id()).inputs().get(0).producingExecutionId())
+          .isEqualTo(best);
+      assertThat(store.logLines(use.id(), 0, 100))
+          .anySatisfy(l -> assertThat(l.text()).startsWith("using ").contains(bestRate.substring(0, 6)));
+    }
   }
 
   private record Result(int exitCode, String stdout, String stderr) {}

@@ -117,7 +117,12 @@ final class TuningDriver {
       target = Math.min(target, spec.manualTrials().size());
     }
     this.targetTrials = target;
-    this.stoppingRule = spec.earlyStopping() ? MedianStoppingRule.defaults() : StoppingRule.NONE;
+    // The median rule as Optuna's median pruner reads it (the finished trials' values at the
+    // step): it meets the benchmark's target where Vizier's running averages do not.
+    this.stoppingRule =
+        spec.earlyStopping()
+            ? new MedianStoppingRule(3, 4, MedianStoppingRule.Compare.VALUE_AT_STEP)
+            : StoppingRule.NONE;
     this.stopCondition = dev.kiln.runner.tuning.StopCondition.of(spec);
     if (store.tuningSpec(task.id()).isEmpty()) {
       store.recordTuningSpec(task.id(), TuningSpecJson.write(spec));

@@ -390,4 +390,45 @@ class OrchestratorTuningTest {
     assertThat(task(failed.runId()).errorMessage())
         .startsWith("1 trial(s) failed (on-child-error: stop-all-and-error): trial 2 (execution ");
   }
+
+  @Test
+  void appendOnTheReceivingNodeBringsEveryTrialsOutputs() {
+    Path counter = home.resolve("count.txt");
+    Step step = fit(counter.toString());
+    Step gather =
+        Step.command("gather", "find $VH_INPUTS_DIR/model -type f | sort")
+            .addInput(InputSpec.of("model"))
+            .build();
+    Node.Task task =
+        new Node.Task(
+            "fit", Optional.of("fit"), Optional.of("search"), StepOverride.NONE, OnError.STOP_ALL,
+            EdgeMergeMode.REPLACE, List.of(), Map.of());
+    Node all =
+        new Node.Execution(
+            "all", "gather", StepOverride.NONE, OnError.STOP_ALL, EdgeMergeMode.APPEND, List.of(),
+            Map.of());
+    Pipeline p =
+        new Pipeline(
+            "tuned", List.of(task, all),
+            List.of(OrchestratorTest.edge("fit.output.model.txt", "all.input.model")), List.of(),
+            false, Map.of());
+    Project project =
+        new Project(
+            List.of(step, gather), List.of(p),
+            List.of(
+                new TaskBlueprint(
+                    "search", Optional.of("fit"), Optional.empty(), Map.of(),
+                    Optional.of(spec(Algorithm.RANDOM_SEARCH, 3, 1, 0)))),
+            List.of());
+    RunResult r = orchestrator.run(Planner.plan(project, p, Map.of(), Map.of()), RunOptions.of("t"));
+    assertThat(r.status()).as(r.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    ExecutionRecord gathered = store.findExecution(r.runId(), "all").orElseThrow();
+    List<ExecutionRecord> trials = store.trials(task(r.runId()).id());
+    assertThat(store.executionDetail(gathered.id()).inputs())
+        .extracting(i -> i.fileName() + " from " + i.producingExecutionId())
+        .containsExactly(
+            "trial-1/model.txt from " + trials.get(0).id(),
+            "trial-2/model.txt from " + trials.get(1).id(),
+            "trial-3/model.txt from " + trials.get(2).id());
+  }
 }

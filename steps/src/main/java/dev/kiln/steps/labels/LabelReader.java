@@ -16,7 +16,8 @@ public sealed interface LabelReader
         VocReader,
         YoloReader,
         ImageFolderReader,
-        CsvReader {
+        CsvReader,
+        SuperbAiReader {
 
   /**
    * Reads a dataset.

@@ -34,7 +34,14 @@ public enum RejectReason {
   /** The same image (source id) is listed twice; the first entry is kept. */
   DUPLICATE_IMAGE,
   /** No split could be assigned (no tag, not in any file list). */
-  NO_SPLIT;
+  NO_SPLIT,
+  /**
+   * A file the dataset names is not there (a Superb AI export without {@code project.json}, a
+   * label file named in a meta file but absent).
+   */
+  MISSING_FILE,
+  /** An object that is not a box (a polygon, keypoints, a polyline) and is not read as one. */
+  UNSUPPORTED_SHAPE;
 
   /** The code as written to files, e.g. {@code zero-area-box}. */
   public String code() {

@@ -12,6 +12,13 @@ const POLL_MS = 2000;
 
 let pollTimer = null;
 let logTimer = null;
+// The node panel's event stream of a live execution (logs and metadata as they are stored).
+let nodeEvents = null;
+
+function stopNodeEvents() {
+  if (nodeEvents) nodeEvents.close();
+  nodeEvents = null;
+}
 let runEvents = null;
 let charts = [];
 
@@ -114,6 +121,7 @@ function stopTimers() {
   logTimer = null;
   if (runEvents) runEvents.close();
   runEvents = null;
+  stopNodeEvents();
   for (const c of charts) c.destroy();
   charts = [];
 }
@@ -541,6 +549,7 @@ async function selectNode(executionId) {
   const panel = document.getElementById('panel');
   if (!executionId) {
     if (logTimer) clearTimeout(logTimer);
+    stopNodeEvents();
     for (const c of charts) c.destroy();
     charts = [];
     panel.hidden = true;
@@ -602,6 +611,7 @@ function nodeTable(graph) {
 
 async function nodePanel(panel, executionId) {
   if (logTimer) clearTimeout(logTimer);
+  stopNodeEvents();
   for (const c of charts) c.destroy();
   charts = [];
   const view = await api('/api/executions/' + enc(executionId));
@@ -666,7 +676,8 @@ async function nodePanel(panel, executionId) {
   panel.appendChild(el('h3', { text: 'Log' }));
   const log = el('pre', { class: 'log', id: 'log' });
   panel.appendChild(log);
-  await Promise.all([metadataChart(metaBox, x.id), logTail(log, x.id, !isFinished(x.status))]);
+  const [chart] = await Promise.all([metadataChart(metaBox, x.id), logTail(log, x.id, false)]);
+  if (!isFinished(x.status)) follow(panel, log, chart, x.id);
 }
 
 function isFinished(status) {
@@ -677,16 +688,55 @@ function kv(k, v) {
   return el('tr', null, el('td', { text: k }), el('td', null, v));
 }
 
-async function logTail(pre, executionId, live) {
-  const first = await api('/api/executions/' + enc(executionId) + '/logs?tail=500');
-  appendLines(pre, first.lines);
-  let last = first.last;
+/**
+ * Follows a live execution: new log lines and metadata entries arrive over server-sent events as
+ * soon as they are stored; where the stream cannot open (or fails) the panel polls instead.
+ */
+function follow(panel, pre, chart, executionId) {
+  const lastLog = Number(pre.dataset.last || 0);
+  if (!window.EventSource) {
+    logTail(pre, executionId, true, lastLog);
+    return;
+  }
+  const source = new EventSource('/api/executions/' + enc(executionId) + '/events?afterLog=' + lastLog + '&afterMeta=' + chart.last());
+  nodeEvents = source;
+  panel.dataset.streaming = 'true';
+  source.addEventListener('logs', ev => {
+    const data = JSON.parse(ev.data);
+    appendLines(pre, data.lines);
+    pre.dataset.last = data.last;
+  });
+  source.addEventListener('metadata', ev => chart.add(JSON.parse(ev.data).entries));
+  source.addEventListener('end', () => {
+    source.close();
+    if (nodeEvents === source) nodeEvents = null;
+    panel.dataset.streaming = 'ended';
+  });
+  source.onerror = () => {
+    // A stream the server refused or dropped: poll from where it got to.
+    source.close();
+    if (nodeEvents !== source) return;
+    nodeEvents = null;
+    panel.dataset.streaming = 'polling';
+    logTail(pre, executionId, true, Number(pre.dataset.last || 0));
+  };
+}
+
+async function logTail(pre, executionId, live, from) {
+  let last = from || 0;
+  if (from === undefined) {
+    const first = await api('/api/executions/' + enc(executionId) + '/logs?tail=500');
+    appendLines(pre, first.lines);
+    last = first.last;
+    pre.dataset.last = last;
+  }
   if (!live) return;
   const poll = async () => {
     try {
       const more = await api('/api/executions/' + enc(executionId) + '/logs?after=' + last + '&limit=1000');
       appendLines(pre, more.lines);
       last = more.last;
+      pre.dataset.last = last;
       const panel = document.getElementById('panel');
       if (panel && panel.dataset.executionId === executionId) logTimer = setTimeout(poll, POLL_MS);
     } catch (e) {
@@ -735,9 +785,25 @@ function points(entries, xKey, yKey) {
   return pts;
 }
 
+/** Draws an execution's metadata; returns {add(entries), last()} for entries that arrive later. */
 async function metadataChart(box, executionId) {
   const data = await api('/api/executions/' + enc(executionId) + '/metadata');
-  const entries = data.entries;
+  const entries = data.entries.slice();
+  let last = data.last || 0;
+  const handle = {
+    last: () => last,
+    add: more => {
+      if (!more.length) return;
+      entries.push(...more);
+      last = more[more.length - 1].seq;
+      render();
+    },
+  };
+  const render = () => {
+  const prevX = box.querySelector('#chart-x');
+  const prevY = box.querySelector('#chart-y');
+  const keepX = prevX ? prevX.value : null;
+  const keepY = prevY ? prevY.value : null;
   clear(box);
   if (!entries.length) {
     box.appendChild(el('p', { class: 'muted', text: 'no metadata' }));
@@ -747,6 +813,8 @@ async function metadataChart(box, executionId) {
   const xs = ['step', 'epoch', '_time', 'index'].filter(k => k === '_time' || k === 'index' || entries.some(e => typeof (e.json || {})[k] === 'number'));
   const xSel = el('select', { id: 'chart-x' }, xs.map(k => el('option', { value: k, text: 'x: ' + k })));
   const ySel = el('select', { id: 'chart-y' }, ys.map(k => el('option', { value: k, text: 'y: ' + k })));
+  if (keepX && xs.includes(keepX)) xSel.value = keepX;
+  if (keepY && ys.includes(keepY)) ySel.value = keepY;
   const canvas = el('canvas', { id: 'metadata-chart' });
   const latest = entries[entries.length - 1].json;
   append(box, [
@@ -776,6 +844,9 @@ async function metadataChart(box, executionId) {
   xSel.addEventListener('change', draw);
   ySel.addEventListener('change', draw);
   draw();
+  };
+  render();
+  return handle;
 }
 
 // ------------------------------------------------------------------ artifact lineage
