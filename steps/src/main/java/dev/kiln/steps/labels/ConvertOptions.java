@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param progressEvery log a progress line every this many images
  * @param inputRoots further folders images may be read from besides the input's own (e.g. the
  *     step's input folders when the input is a tree of links to them); nothing outside is opened
+ * @param outputFormat what the shards hold (default {@link OutputFormat#TFRECORD})
  */
 public record ConvertOptions(
     Path input,
@@ -36,7 +37,8 @@ public record ConvertOptions(
     ShardedTfRecordWriter.Assignment assignment,
     Optional<ClassList> classes,
     int progressEvery,
-    List<Path> inputRoots) {
+    List<Path> inputRoots,
+    OutputFormat outputFormat) {
 
   /** The default split: the source's own tags, otherwise 80% train / 20% test with seed 42. */
   public static final Splitter DEFAULT_SPLITTER = new Splitter.ByTag(new Splitter.ByRatio(0.8, 42));
@@ -49,6 +51,7 @@ public record ConvertOptions(
     Objects.requireNonNull(boxPolicy, "boxPolicy");
     Objects.requireNonNull(assignment, "assignment");
     Objects.requireNonNull(classes, "classes");
+    Objects.requireNonNull(outputFormat, "outputFormat");
     inputRoots = List.copyOf(inputRoots);
     checkArgument(shards >= 1, "shards must be at least 1, got %s", shards);
     checkArgument(progressEvery >= 1, "progressEvery must be at least 1, got %s", progressEvery);
@@ -75,6 +78,7 @@ public record ConvertOptions(
     private ClassList classes;
     private int progressEvery = 1000;
     private List<Path> inputRoots = List.of();
+    private OutputFormat outputFormat = OutputFormat.TFRECORD;
 
     private Builder() {}
 
@@ -128,6 +132,11 @@ public record ConvertOptions(
       return this;
     }
 
+    public Builder optOutputFormat(OutputFormat outputFormat) {
+      this.outputFormat = outputFormat;
+      return this;
+    }
+
     public ConvertOptions build() {
       checkState(input != null, "setInput(..) is required");
       checkState(outputDir != null, "setOutputDir(..) is required");
@@ -141,7 +150,8 @@ public record ConvertOptions(
           assignment,
           Optional.ofNullable(classes),
           progressEvery,
-          inputRoots);
+          inputRoots,
+          outputFormat);
     }
   }
 }

@@ -21,7 +21,9 @@ public enum LabelFormat {
   PASCAL_VOC("voc"),
   YOLO("yolo"),
   IMAGE_FOLDERS("folders"),
-  CSV("csv");
+  CSV("csv"),
+  RECORDIO("recordio"),
+  LST("lst");
 
   private final String id;
 
@@ -44,6 +46,8 @@ public enum LabelFormat {
       case YOLO -> new YoloReader();
       case IMAGE_FOLDERS -> new ImageFolderReader();
       case CSV -> new CsvReader();
+      case RECORDIO -> new RecordIoLabelReader();
+      case LST -> new LstReader();
     };
   }
 
@@ -66,7 +70,9 @@ public enum LabelFormat {
    * Guesses the format of a file or folder from names and a peek at contents, in this order: COCO
    * ({@code _annotations.coco.json}), a manifest ({@code .manifest}/{@code .jsonl}), VOC XML, YOLO
    * ({@code classes.txt}/{@code obj.names}), JSON with COCO keys or SageMaker's {@code file}, CSV,
-   * then folders of images.
+   * then folders of images. MXNet RecordIO ({@code .rec} starting with its magic) comes right after
+   * COCO (before manifests, so that a folder Kiln wrote, with its {@code rejected.jsonl}, reads as
+   * RecordIO), image lists ({@code .lst}) right after manifests.
    *
    * @throws LabelFormatException naming what was found and how to name the format explicitly
    */
@@ -82,6 +88,14 @@ public enum LabelFormat {
         }
         case "xml" -> {
           return PASCAL_VOC;
+        }
+        case "rec" -> {
+          if (RecordIoLabelReader.looksLikeRecordIo(input)) {
+            return RECORDIO;
+          }
+        }
+        case "lst" -> {
+          return LST;
         }
         case "json" -> {
           Set<String> keys = JsonSniffer.topLevelKeys(input);
@@ -108,8 +122,16 @@ public enum LabelFormat {
     if (all.stream().anyMatch(p -> p.getFileName().toString().equals(CocoReader.DEFAULT_FILE))) {
       return COCO;
     }
+    for (Path p : all) {
+      if (Sources.extension(p).equals("rec") && RecordIoLabelReader.looksLikeRecordIo(p)) {
+        return RECORDIO;
+      }
+    }
     if (all.stream().anyMatch(p -> Set.of("manifest", "jsonl").contains(Sources.extension(p)))) {
       return SAGEMAKER_MANIFEST;
+    }
+    if (all.stream().anyMatch(p -> Sources.extension(p).equals("lst"))) {
+      return LST;
     }
     for (Path p : all) {
       if (Sources.extension(p).equals("xml") && startsWith(p, "<annotation")) {

@@ -16,7 +16,9 @@ public sealed interface LabelReader
         VocReader,
         YoloReader,
         ImageFolderReader,
-        CsvReader {
+        CsvReader,
+        RecordIoLabelReader,
+        LstReader {
 
   /**
    * Reads a dataset.

@@ -34,7 +34,14 @@ public enum RejectReason {
   /** The same image (source id) is listed twice; the first entry is kept. */
   DUPLICATE_IMAGE,
   /** No split could be assigned (no tag, not in any file list). */
-  NO_SPLIT;
+  NO_SPLIT,
+  /**
+   * A RecordIO record whose framing is damaged: a bad magic, a record cut short, an {@code .idx}
+   * offset past the end of the {@code .rec}.
+   */
+  CORRUPT_RECORD,
+  /** Label values that do not fit their declared widths (MXNet's header and object widths). */
+  LABEL_WIDTH_MISMATCH;
 
   /** The code as written to files, e.g. {@code zero-area-box}. */
   public String code() {
