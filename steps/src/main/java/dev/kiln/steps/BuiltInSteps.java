@@ -9,11 +9,17 @@ import java.util.List;
 public final class BuiltInSteps implements StepProvider {
   @Override
   public List<Step> steps() {
-    return List.of(ConvertLabels.STEP, Weights.STEP, Train.STEP, Detect.STEP, Evaluate.STEP);
+    return List.of(
+        ConvertLabels.STEP,
+        ConvertLabels.SUPERBAI,
+        Weights.STEP,
+        Train.STEP,
+        Detect.STEP,
+        Evaluate.STEP);
   }
 
   @Override
   public List<Project> pipelines() {
-    return List.of(TrainSuperbai.project(), ShapesDemo.project());
+    return List.of(TrainSuperbai.project(), ShapesDemo.project(), ShapesDemo.tunedProject());
   }
 }

@@ -35,7 +35,10 @@ public final class ConvertLabels {
               .build(),
           ImageSet.class);
 
-  /** The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV), folders kept as for images. */
+  /**
+   * The annotations (COCO, SageMaker, VOC, YOLO, folders, CSV, a Superb AI Suite export), folders
+   * kept as for images.
+   */
   public static final InputPort<LabeledDataset> LABELS =
       new InputPort<>(
           InputSpec.builder("labels").optKeepDirectories(KeepDirectories.SUFFIX).build(),
@@ -66,6 +69,7 @@ public final class ConvertLabels {
                   "auto",
                   "the label format; auto detects it",
                   "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv",
+                  "superbai",
                   "recordio", "lst"))
           .addParameter(Params.real("test_ratio", 0.2, 0.0, 1.0, "share of images for test/"))
           .addParameter(Params.integer("seed", 42, "seed of the train/test split"))
@@ -90,6 +94,20 @@ public final class ConvertLabels {
               Params.choice(
                   "box_policy", "clip", "boxes outside the image: clip or reject", "clip",
                   "reject"))
+          .addParameter(
+              Params.choice(
+                  "polygons",
+                  "skip",
+                  "Superb AI polygons: skip (counted as unsupported-shape) or bbox (their bounding"
+                      + " boxes)",
+                  "skip",
+                  "bbox"))
+          .addParameter(
+              Params.text(
+                  "tag_splits",
+                  "test=test,val=validation,validation=validation,*=train",
+                  "Superb AI tags to splits, TAG=SPLIT in order, the first tag matched wins; *:"
+                      + " images matching none"))
           .addInput(IMAGES)
           .addInput(LABELS)
           .addInput(SPLIT_LISTS)
@@ -97,5 +115,33 @@ public final class ConvertLabels {
           .addOutput(TRAIN)
           .addOutput(TEST)
           .addOutput(REJECTED)
+          .build();
+
+  /** The name of the Superb AI preset, the first node of the seed pipeline. */
+  public static final String SUPERBAI_NAME = "convert-superbai";
+
+  /**
+   * {@code convert-superbai}: {@code convert-labels} preset for a Superb AI Suite export, with the
+   * images as input {@code images}: {@code format=superbai} and {@code split=tags} by default, as
+   * the yolov3-tf2 seed's converter (test iff an item is tagged {@code test}). Same function,
+   * inputs, outputs and other parameters.
+   */
+  public static final Step SUPERBAI =
+      Step.builder(SUPERBAI_NAME, STEP.run())
+          .optResources(STEP.resources())
+          .optDescription(
+              "Converts a Superb AI Suite export to TFRecord shards, split by the export's tags")
+          .optParameters(
+              STEP.parameters().stream()
+                  .map(
+                      p ->
+                          p.name().equals("format")
+                              ? p.toBuilder().optDefault("superbai").build()
+                              : p.name().equals("split")
+                                  ? p.toBuilder().optDefault("tags").build()
+                                  : p)
+                  .toList())
+          .optInputs(STEP.inputs())
+          .optOutputs(STEP.outputs())
           .build();
 }

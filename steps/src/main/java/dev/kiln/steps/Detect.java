@@ -25,11 +25,16 @@ public final class Detect {
   public static final InputPort<DetectorModel> MODEL = InputPort.of("model", DetectorModel.class);
   /** Image files, or TFRecord shards of tf.Example (what convert-labels writes). */
   public static final InputPort<Files> IMAGE = InputPort.optional("image", Files.class);
+  /** A Superb AI project.json whose class ids the Superb AI pre-labels use. */
+  public static final InputPort<Files> PROJECT = InputPort.optional("project", Files.class);
 
   public static final OutputPort<Detections> DETECTIONS =
       OutputPort.of("detections", "detections/*", Detections.class);
   public static final OutputPort<ImageSet> DRAWN =
       OutputPort.of("drawn", "drawn/*", ImageSet.class);
+  /** Pre-labels for model-assisted labelling, when {@code prelabels} is not {@code none}. */
+  public static final OutputPort<Files> PRELABELS =
+      OutputPort.of("prelabels", "prelabels/*", Files.class);
 
   public static final Step STEP =
       Step.builder(NAME, new StepRun.JavaFunction("dev.kiln.steps.detector.DetectFunction"))
@@ -39,10 +44,25 @@ public final class Detect {
           .addParameter(Params.real("iou_threshold", 0.5, 0.0, 1.0, "IoU above which NMS drops"))
           .addParameter(Params.real("score_threshold", 0.5, 0.0, 1.0, "lowest score kept"))
           .addParameter(Params.integer("batch_size", 8, 1, "images per forward pass"))
+          .addParameter(
+              Params.choice(
+                  "prelabels",
+                  "none",
+                  "also write the predictions as pre-labels: COCO results, a Superb AI export,"
+                      + " both or none",
+                  "none",
+                  "coco",
+                  "superbai",
+                  "both"))
+          .addParameter(
+              Params.real(
+                  "prelabel_score_threshold", 0.5, 0.0, 1.0, "lowest score written as a pre-label"))
           .addInput(CLASSES)
           .addInput(MODEL)
           .addInput(IMAGE)
+          .addInput(PROJECT)
           .addOutput(DETECTIONS)
           .addOutput(DRAWN)
+          .addOutput(PRELABELS)
           .build();
 }

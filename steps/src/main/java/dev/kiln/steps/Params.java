@@ -34,6 +34,13 @@ final class Params {
         .build();
   }
 
+  static ParameterSpec text(String name, String defaultValue, String description) {
+    return ParameterSpec.builder(name, ParameterType.STRING)
+        .optDefault(defaultValue)
+        .optDescription(description)
+        .build();
+  }
+
   static ParameterSpec choice(
       String name, String defaultValue, String description, String... choices) {
     return ParameterSpec.builder(name, ParameterType.STRING)

@@ -5,8 +5,9 @@ import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.dsl.PipelineBuilder;
 
 /**
- * The reference pipeline: {@code convert} and {@code weights} in parallel, then {@code train}, then
- * {@code detect}, wired like the {@code train-superbai} pipeline of the yolov3-tf2 Valohai example.
+ * The reference pipeline: {@code convert-superbai} (a Superb AI Suite export to TFRecords, split by
+ * its tags) and {@code weights} in parallel, then {@code train}, then {@code detect}, node for node
+ * and edge for edge the {@code train-superbai} pipeline of the yolov3-tf2 Valohai example.
  * The same pipeline ships as valohai.yaml ({@link #YAML_RESOURCE}).
  */
 public final class TrainSuperbai {
@@ -20,7 +21,7 @@ public final class TrainSuperbai {
   /** The pipeline with its four steps. */
   public static Project project() {
     var p = PipelineBuilder.named(NAME);
-    var convert = p.execution("convert", ConvertLabels.STEP);
+    var convert = p.execution(ConvertLabels.SUPERBAI_NAME, ConvertLabels.SUPERBAI);
     var weights = p.execution("weights", Weights.STEP);
     var train = p.execution("train", Train.STEP);
     var detect = p.execution("detect", Detect.STEP);

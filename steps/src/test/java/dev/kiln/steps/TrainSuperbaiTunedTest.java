@@ -27,7 +27,7 @@ class TrainSuperbaiTunedTest {
   /** {@link TrainSuperbai#project()}'s wiring, with {@code train} tuned by {@code tune}. */
   private static Project tuned(Consumer<TuneHandle> tune) {
     var p = PipelineBuilder.named(TrainSuperbai.NAME);
-    var convert = p.execution("convert", ConvertLabels.STEP);
+    var convert = p.execution(ConvertLabels.SUPERBAI_NAME, ConvertLabels.SUPERBAI);
     var weights = p.execution("weights", Weights.STEP);
     var train = p.execution("train", Train.STEP);
     var detect = p.execution("detect", Detect.STEP);
@@ -56,8 +56,8 @@ class TrainSuperbaiTunedTest {
 
     assertThat(pipeline.edges()).isEqualTo(reference.edges());
     assertThat(pipeline.nodes()).extracting(Node::name).containsExactly(
-        "convert", "weights", "train", "detect");
-    for (String untouched : List.of("convert", "weights", "detect")) {
+        "convert-superbai", "weights", "train", "detect");
+    for (String untouched : List.of("convert-superbai", "weights", "detect")) {
       assertThat(pipeline.node(untouched)).isEqualTo(reference.node(untouched));
     }
     Node.Task train = (Node.Task) pipeline.node("train").orElseThrow();

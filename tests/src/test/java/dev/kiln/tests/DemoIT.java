@@ -24,6 +24,44 @@ class DemoIT {
   @TempDir Path dir;
 
   @Test
+  void theTunedDemoDetectsWithTheBestTrialsModel() throws Exception {
+    Map<String, String> env = Map.of("KILN_HOME", dir.resolve("home-tuned").toString());
+    Process demo =
+        KilnProcess.startSplit(
+            Paths.repo(), env, dir.resolve("tuned.out"), dir.resolve("tuned.err"),
+            "demo", "--tune", "--images", "40", "--image-size", "64", "--train-seconds", "6",
+            "--epochs", "2");
+    assertThat(demo.waitFor(9, TimeUnit.MINUTES)).as("demo finished").isTrue();
+    String err = Files.readString(dir.resolve("tuned.err"));
+    assertThat(demo.exitValue()).as(err).isZero();
+    String runId = Files.readString(dir.resolve("tuned.out")).strip();
+    assertThat(err).contains("kiln demo: best trial ").contains("detect used its model");
+
+    JsonNode run = JSON.readTree(kiln(env, "show", runId, "--json"));
+    JsonNode job = run.get("tuningJobs").get(0);
+    assertThat(job.get("hyperparameters").get("params").get(0).get("parameterName").asText())
+        .isEqualTo("initial_learning_rate");
+    assertThat(job.get("trials")).hasSize(6);
+    for (JsonNode t : job.get("trials")) {
+      assertThat(t.get("state").asText()).isEqualTo("SUCCEEDED");
+    }
+    String best = job.get("bestTrialExecutionId").asText();
+    JsonNode detect = null;
+    for (JsonNode e : run.get("executions")) {
+      if (e.get("execution").get("nodeName").asText().equals("detect")) {
+        detect = e;
+      }
+    }
+    List<String> producers = new ArrayList<>();
+    for (JsonNode in : detect.get("inputs")) {
+      if (in.get("inputName").asText().equals("model")) {
+        producers.add(in.get("producingExecutionId").asText());
+      }
+    }
+    assertThat(producers).isNotEmpty().allMatch(best::equals);
+  }
+
+  @Test
   void theShortDemoRunsEveryNodeAndRecordsTheLineage() throws Exception {
     Map<String, String> env = Map.of("KILN_HOME", dir.resolve("home").toString());
     Process demo =

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.compat.valohai.ReadResult;
 import dev.kiln.compat.valohai.ValohaiYaml;
-import dev.kiln.pipelines.Edge;
-import dev.kiln.pipelines.EdgeEnd;
 import dev.kiln.pipelines.InputSpec;
 import dev.kiln.pipelines.ParameterSpec;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
+import dev.kiln.steps.ConvertLabels;
 import dev.kiln.steps.ShapesDemo;
 import dev.kiln.steps.TrainSuperbai;
 import java.io.InputStream;
@@ -69,20 +68,31 @@ class TrainSuperbaiEquivalenceTest {
   }
 
   @Test
-  void itHasTheSixEdgesOfTheYolov3Tf2Pipeline() {
+  void itHasTheNodesAndSixEdgesOfTheYolov3Tf2Pipeline() {
     ReadResult r =
         ValohaiYaml.read(Paths.corpus().resolve("real-world/valohai__yolov3-tf2__valohai.yaml"));
     Pipeline reference = r.project().orElseThrow().pipeline("train-superbai").orElseThrow();
-    List<Edge> renamed =
-        reference.edges().stream()
-            .map(e -> Edge.of(rename(e.source()), rename(e.target())))
-            .toList();
-    assertThat(TrainSuperbai.pipeline().edges()).isEqualTo(renamed);
+    assertThat(TrainSuperbai.pipeline().edges()).isEqualTo(reference.edges());
+    assertThat(TrainSuperbai.pipeline().nodes()).isEqualTo(reference.nodes());
   }
 
-  private static EdgeEnd rename(EdgeEnd end) {
-    return end.node().equals("convert-superbai")
-        ? new EdgeEnd("convert", end.kind(), end.key())
-        : end;
+  @Test
+  void convertSuperbaiIsAConvertLabelsPresetInBothForms() throws Exception {
+    Step yamlStep = fromYaml().step(ConvertLabels.SUPERBAI_NAME).orElseThrow();
+    Step dsl = ConvertLabels.SUPERBAI;
+    assertThat(yamlStep.parameters()).isEqualTo(dsl.parameters());
+    for (java.util.function.Function<InputSpec, Object> f :
+        List.<java.util.function.Function<InputSpec, Object>>of(
+            InputSpec::name, InputSpec::optional, InputSpec::keepDirectories)) {
+      assertThat(yamlStep.inputs().stream().map(f).toList())
+          .isEqualTo(dsl.inputs().stream().map(f).toList());
+    }
+    assertThat(dsl.run()).isEqualTo(ConvertLabels.STEP.run());
+    assertThat(dsl.parameter("format").orElseThrow().defaultValue().orElseThrow().render())
+        .isEqualTo("superbai");
+    assertThat(dsl.parameter("split").orElseThrow().defaultValue().orElseThrow().render())
+        .isEqualTo("tags");
+    assertThat(dsl.parameters().stream().map(ParameterSpec::name).toList())
+        .isEqualTo(ConvertLabels.STEP.parameters().stream().map(ParameterSpec::name).toList());
   }
 }

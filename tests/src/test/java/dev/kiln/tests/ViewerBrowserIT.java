@@ -241,9 +241,17 @@ class ViewerBrowserIT {
       assertThat(driver.findElement(By.id("stop-run")).isDisplayed()).isTrue();
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "step 1"));
 
-      // the log tails while the node runs
+      // the log tails while the node runs, streamed (server-sent events), not polled
+      wait.until(d -> "true".equals(d.findElement(By.id("panel")).getDomAttribute("data-streaming")));
       store.appendLogs(first.id(), List.of(new NewLogLine(LogStream.STDERR, Instant.now(), "step 2 <script>x=1</script>")));
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "step 2 <script>x=1</script>"));
+      // and its metrics chart grows as entries are stored
+      store.appendMetadata(
+          first.id(), List.of(new dev.kiln.lineage.model.NewMetadata(Instant.now(), "{\"loss\": 0.9, \"step\": 1}")));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metadata"), "1 entries"));
+      store.appendMetadata(
+          first.id(), List.of(new dev.kiln.lineage.model.NewMetadata(Instant.now(), "{\"loss\": 0.7, \"step\": 2}")));
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("metadata"), "2 entries"));
 
       // status colours change, and a node that appears is drawn
       store.succeed(first.id(), 0);

@@ -21,6 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +141,12 @@ class ViewerTuningBrowserIT {
     store.transitionRun(run.id(), RunEvent.SUCCEED);
     wait.until(d -> "false".equals(d.findElement(By.tagName("body")).getDomAttribute("data-tuning-live")));
     assertThat(driver.findElement(By.id("tuning-status")).getText()).isEqualTo("SUCCEEDED");
+    // and it stops polling: no request for the job in the next three poll periods
+    driver.executeScript(
+        "window.tuningFetches = 0; const f = window.fetch;"
+            + " window.fetch = (u, o) => { if (String(u).includes('/tuning')) window.tuningFetches++; return f(u, o); };");
+    Thread.sleep(6500);
+    assertThat(((Number) driver.executeScript("return window.tuningFetches")).intValue()).isZero();
     assertThat(driver.findElement(By.id("tuning-spec")).getText())
         .contains("maximize accuracy (last value)", "6 of 6 trials", "2 in parallel", "early stopping");
     assertThat(driver.findElement(By.id("tuning-best")).getText())
@@ -204,6 +214,17 @@ class ViewerTuningBrowserIT {
     String optSel = "svg.scatter[data-param='optimizer']";
     assertThat(driver.findElement(By.cssSelector(optSel)).getDomAttribute("data-xscale")).isEqualTo("band");
     assertThat(ticks(optSel, "x-tick")).containsExactly("adam", "sgd", "rmsprop");
+    // the three adam trials stand side by side in their band, not on top of each other
+    @SuppressWarnings("unchecked")
+    List<Number> adam =
+        (List<Number>)
+            driver.executeScript(
+                "return ['1', '3', '6'].map(n => { const r = document.querySelector(arguments[0]"
+                    + " + \" g.trial-point[data-trial='\" + n + \"'] circle.pt\").getBoundingClientRect();"
+                    + " return (r.left + r.right) / 2; });",
+                optSel);
+    assertThat(adam.get(1).doubleValue() - adam.get(0).doubleValue()).isGreaterThan(8);
+    assertThat(adam.get(2).doubleValue() - adam.get(1).doubleValue()).isGreaterThan(8);
 
     // the curves: one per trial, the early-stopped one dashed with a stop mark and said so
     assertThat(driver.findElements(By.cssSelector("#curves g.curve-group"))).hasSize(6);
@@ -216,6 +237,10 @@ class ViewerTuningBrowserIT {
     assertThat(driver.findElement(By.cssSelector("#curve-legend .legend-item[data-trial='4']")).getText())
         .isEqualTo("trial 4 ✕ stopped early");
     assertThat(driver.findElements(By.cssSelector("#curve-legend .legend-item.stopped-early"))).hasSize(1);
+    assertThat(driver.findElement(By.cssSelector("#curve-legend .legend-item[data-trial='5']")).getText())
+        .isEqualTo("trial 5 (failed)");
+    assertThat(driver.findElement(By.cssSelector("#curve-legend .legend-item[data-trial='3']")).getText())
+        .isEqualTo("trial 3 ★");
     assertThat(driver.findElement(By.cssSelector("#curves polyline.curve.best")).findElement(By.xpath("..")).getDomAttribute("data-trial"))
         .isEqualTo("3");
 
@@ -263,6 +288,8 @@ class ViewerTuningBrowserIT {
     byte[] png = driver.getScreenshotAs(OutputType.BYTES);
     Files.write(Path.of("target", "viewer-tuning.png"), png);
     assertThat(Browser.distinctColours(png)).isGreaterThan(20);
+    driver.executeScript("document.getElementById('chart-curves').scrollIntoView()");
+    Files.write(Path.of("target", "viewer-tuning-curves.png"), driver.getScreenshotAs(OutputType.BYTES));
 
     // a trial opens as a node of the run, linked back to its tuning job
     row("4").findElement(By.cssSelector("td a")).click();
@@ -271,6 +298,86 @@ class ViewerTuningBrowserIT {
     assertThat(back.findElement(By.xpath("..")).getText()).isEqualTo("trial 4 of its tuning job");
     back.click();
     wait.until(d -> d.getCurrentUrl().endsWith("/tuning/" + task.id()) && d.findElements(By.cssSelector("#trials tbody tr")).size() == 6);
+
+    // the trials side by side on the compare page: parameters and final metrics
+    driver.findElement(By.id("compare-trials")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#comparison tbody tr")).size() == 6);
+    assertThat(driver.findElement(By.cssSelector("#comparison thead")).getText()).contains("initial_learning_rate", "accuracy");
+  }
+
+  private static final String TUNED_YAML =
+      """
+      - step:
+          name: fit
+          image: busybox
+          command:
+            - >-
+              for s in 1 2 3; do awk -v lr={parameter-value:lr} -v s=$s 'BEGIN { d = log(lr) / log(10) + 2;
+              printf "{\\"step\\": %d, \\"accuracy\\": %.4f}\\n", s, s / 3 * (1 - d * d / 4) }'; done
+          parameters:
+            - name: lr
+              type: float
+              default: 0.01
+      """;
+
+  private static final String AI_PLATFORM_CONFIG =
+      """
+      trainingInput:
+        hyperparameters:
+          goal: MAXIMIZE
+          hyperparameterMetricTag: accuracy
+          maxTrials: 4
+          maxParallelTrials: 2
+          algorithm: RANDOM_SEARCH
+          params:
+            - parameterName: lr
+              type: DOUBLE
+              minValue: 0.001
+              maxValue: 0.1
+              scaleType: UNIT_LOG_SCALE
+      """;
+
+  @Test
+  void aJobThatKilnTuneRanOpensOnItsTuningPage() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("cli"));
+    Path yaml = Files.writeString(work.resolve("valohai.yaml"), TUNED_YAML);
+    Path config = Files.writeString(work.resolve("config.yaml"), AI_PLATFORM_CONFIG);
+    Path home = work.resolve("home");
+    Process tune =
+        KilnProcess.startSplit(
+            work, Map.of("KILN_HOME", home.toString()), work.resolve("out.txt"), work.resolve("err.txt"),
+            "tune", "--file", yaml.toString(), "--step", "fit", "--config", config.toString());
+    assertThat(tune.waitFor(240, TimeUnit.SECONDS)).isTrue();
+    String err = Files.readString(work.resolve("err.txt"));
+    assertThat(tune.exitValue()).as(err).isZero();
+    String jobId = Files.readString(work.resolve("out.txt")).strip().lines().reduce((a, b) -> b).orElseThrow();
+    Matcher bestLine = Pattern.compile("tuning succeeded: 4 trials; best: trial (\\d+) \\(accuracy=([0-9.]+)").matcher(err);
+    assertThat(bestLine.find()).as(err).isTrue();
+
+    try (LineageStore cliStore = LineageStore.open(StoreConfig.ofHome(home));
+        LineageServer cliServer = LineageServer.start(cliStore, new WebConfig("127.0.0.1", 0, null))) {
+      String runId = cliStore.findRun(jobId).map(RunRecord::id).orElseThrow();
+      String taskId = cliStore.findExecution(runId, "fit").orElseThrow().id();
+      driver.get(cliServer.baseUrl() + "/#/run/" + runId);
+      wait.until(d -> runId.equals(d.findElement(By.tagName("body")).getDomAttribute("data-rendered-run")));
+      driver.findElement(By.cssSelector("#node-table a.tuning-link")).click();
+      wait.until(d -> taskId.equals(d.findElement(By.tagName("body")).getDomAttribute("data-rendered-tuning")));
+      assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-tuning-live")).isEqualTo("false");
+      assertThat(rowTrials()).containsExactly("1", "2", "3", "4");
+      WebElement best = driver.findElement(By.cssSelector("#trials tbody tr.best"));
+      assertThat(best.getDomAttribute("data-trial")).isEqualTo(bestLine.group(1));
+      assertThat(best.getText()).contains(bestLine.group(2));
+      String lrSel = "svg.scatter[data-param='lr']";
+      assertThat(driver.findElement(By.cssSelector(lrSel)).getDomAttribute("data-xscale")).isEqualTo("log");
+      assertThat(ticks(lrSel, "x-tick")).containsExactly("0.001", "0.01", "0.1");
+      assertThat(driver.findElements(By.cssSelector(lrSel + " g.trial-point"))).hasSize(4);
+      List<WebElement> curves = driver.findElements(By.cssSelector("#curves polyline.curve"));
+      assertThat(curves).hasSize(4);
+      assertThat(curves).allSatisfy(c -> assertThat(c.getDomAttribute("points").split(" ")).hasSize(3));
+      assertThat(driver.findElements(By.cssSelector("#metric-per-trial g.trial-point"))).hasSize(4);
+      Files.createDirectories(Path.of("target"));
+      Files.write(Path.of("target", "viewer-tuning-cli.png"), driver.getScreenshotAs(OutputType.BYTES));
+    }
   }
 
   /** A trial that prints {@code steps} accuracy values rising to {@code last}, then ends so. */

@@ -88,6 +88,18 @@ public final class TuneBenchCommand implements BenchmarkCommand {
     @Option(names = "--no-optuna", description = "run Kiln's samplers only")
     boolean noOptuna;
 
+    @Option(
+        names = "--first-seed",
+        defaultValue = "1",
+        description = "seeds run from this one (default ${DEFAULT-VALUE}); tune on others than you report")
+    long firstSeed;
+
+    @Option(
+        names = "--tpe",
+        description =
+            "Kiln's TPE as STARTUP,CANDIDATES[,univariate] instead of TpeSampler(seed)'s defaults")
+    String tpe;
+
     @Override
     public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
@@ -104,7 +116,7 @@ public final class TuneBenchCommand implements BenchmarkCommand {
       cps.sort(null);
       int trials = cps.get(cps.size() - 1);
       List<Long> seedList = new ArrayList<>();
-      for (long s = 1; s <= seeds; s++) {
+      for (long s = firstSeed; s < firstSeed + seeds; s++) {
         seedList.add(s);
       }
       OptunaRunner optuna = new OptunaRunner(python);
@@ -121,9 +133,10 @@ public final class TuneBenchCommand implements BenchmarkCommand {
         }
         out.printf(
             Locale.ROOT,
-            "kiln bench tune: %d seeds (1-%d), %d trials per run, checkpoints %s; noisy-branin"
-                + " noise sd %s; %s%n%n",
-            seeds, seeds, trials, cps, Problem.NOISY_BRANIN.noiseSd(),
+            "kiln bench tune: %d seeds (%d-%d), %d trials per run, checkpoints %s; noisy-branin"
+                + " noise sd %s; Kiln TPE %s; %s%n%n",
+            seeds, firstSeed, firstSeed + seeds - 1, trials, cps, Problem.NOISY_BRANIN.noiseSd(),
+            tpe == null ? "TpeSampler(seed) defaults" : "--tpe " + tpe,
             optunaVersion == null ? "Optuna not run" : "Optuna " + optunaVersion + " (" + python + ")");
         out.flush();
         Results results = new Results(todo, cps);
@@ -132,11 +145,10 @@ public final class TuneBenchCommand implements BenchmarkCommand {
         long start = System.nanoTime();
         for (Problem p : todo) {
           // One untimed run first, so the suggest times are not the JIT's warm-up.
-          KilnRunner.run(new TpeSampler(0), p, 0, trials, null);
+          KilnRunner.run(tpeSampler().apply(0), p, 0, trials, null);
           for (String key : List.of(KILN_TPE, KILN_RANDOM)) {
             long t0 = System.nanoTime();
-            LongFunction<Sampler> make =
-                key.equals(KILN_TPE) ? TpeSampler::new : RandomSampler::new;
+            LongFunction<Sampler> make = key.equals(KILN_TPE) ? tpeSampler() : RandomSampler::new;
             List<SeedRun> runs = new ArrayList<>();
             List<long[]> times = new ArrayList<>();
             for (long seed : seedList) {
@@ -148,7 +160,7 @@ public final class TuneBenchCommand implements BenchmarkCommand {
             if (key.equals(KILN_TPE)) {
               results.suggestNanos.put(p, times);
             }
-            progress(err, ++unit, units, key, p, trials, t0, start);
+            progress(err, ++unit, units, key, p, seeds, trials, t0, start);
           }
           if (!noOptuna) {
             for (String s : OptunaRunner.SAMPLERS) {
@@ -158,7 +170,7 @@ public final class TuneBenchCommand implements BenchmarkCommand {
                     err.println("  python: " + line);
                     err.flush();
                   }));
-              progress(err, ++unit, units, OPTUNA_PREFIX + s, p, trials, t0, start);
+              progress(err, ++unit, units, OPTUNA_PREFIX + s, p, seeds, trials, t0, start);
             }
           }
         }
@@ -184,6 +196,17 @@ public final class TuneBenchCommand implements BenchmarkCommand {
       }
     }
 
+    private LongFunction<Sampler> tpeSampler() {
+      if (tpe == null) {
+        return TpeSampler::new;
+      }
+      String[] f = tpe.split(",");
+      int startup = Integer.parseInt(f[0].trim());
+      int candidates = Integer.parseInt(f[1].trim());
+      boolean multivariate = f.length < 3;
+      return seed -> new TpeSampler(seed, startup, candidates, multivariate);
+    }
+
     /** The problems to run, or null after printing what is wrong with the options. */
     private List<String> checkOptions(PrintWriter err) {
       List<String> wrong = new ArrayList<>();
@@ -200,6 +223,9 @@ public final class TuneBenchCommand implements BenchmarkCommand {
           wrong.add("--problems: " + e.getMessage());
         }
       }
+      if (tpe != null && !tpe.matches("\\s*\\d+\\s*,\\s*[1-9]\\d*\\s*(,\\s*univariate\\s*)?")) {
+        wrong.add("--tpe must be STARTUP,CANDIDATES[,univariate], e.g. 10,24, got \"" + tpe + "\"");
+      }
       if (wrong.isEmpty()) {
         return problemNames;
       }
@@ -209,11 +235,19 @@ public final class TuneBenchCommand implements BenchmarkCommand {
     }
 
     private static void progress(
-        PrintWriter err, int unit, int units, String key, Problem p, int trials, long t0, long start) {
+        PrintWriter err,
+        int unit,
+        int units,
+        String key,
+        Problem p,
+        int seeds,
+        int trials,
+        long t0,
+        long start) {
       err.printf(
           Locale.ROOT,
-          "[%2d/%d] %s on %s: %d trials per seed in %.1f s (%.0f s so far)%n",
-          unit, units, key, p.cliName(), trials, (System.nanoTime() - t0) / 1e9,
+          "[%2d/%d] %s on %s: %d seeds x %d trials in %.1f s (%.0f s so far)%n",
+          unit, units, key, p.cliName(), seeds, trials, (System.nanoTime() - t0) / 1e9,
           (System.nanoTime() - start) / 1e9);
       err.flush();
     }

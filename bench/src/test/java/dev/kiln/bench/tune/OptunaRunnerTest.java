@@ -122,6 +122,6 @@ class OptunaRunnerTest {
         .containsPattern("\\| branin \\| optuna-tpe-multivariate \\| [0-9.e+-]+ \\|")
         .containsPattern("\\| branin \\| 50 \\| kiln-random \\| [0-9.]+ \\| <= 0.333 \\| (PASS|FAIL) \\|")
         .containsPattern("\\d of 3 targets PASS");
-    assertThat(err.toString()).contains("[ 5/5] optuna-random on branin: 50 trials per seed in");
+    assertThat(err.toString()).contains("[ 5/5] optuna-random on branin: 2 seeds x 50 trials in");
   }
 }

@@ -33,7 +33,7 @@ class TuneBenchCommandTest {
         .containsPattern("\\| noisy-branin \\| 50 \\| kiln-random \\| [0-9.]+ \\| <= 0.333 \\| (PASS|FAIL) \\|")
         .containsPattern("\\d of 3 targets PASS")
         .containsPattern("\\| hartmann6 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
-    assertThat(err.toString()).contains("[ 6/6] kiln-random on noisy-branin");
+    assertThat(err.toString()).contains("[ 6/6] kiln-random on noisy-branin: 3 seeds x 50 trials in");
     JsonNode root = new ObjectMapper().readTree(json.toFile());
     assertThat(root.path("results")).hasSize(6);
     JsonNode first = root.path("results").get(0);
@@ -60,7 +60,9 @@ class TuneBenchCommandTest {
     StringWriter err = new StringWriter();
     int code =
         KilnCli.execute(
-            new String[] {"bench", "tune", "--seeds", "0", "--trials", "0,10", "--problems", "rosenbrock"},
+            new String[] {
+              "bench", "tune", "--seeds", "0", "--trials", "0,10", "--problems", "rosenbrock", "--tpe", "10"
+            },
             new PrintWriter(new StringWriter(), true),
             new PrintWriter(err, true));
     assertThat(code).isEqualTo(2);
@@ -69,7 +71,8 @@ class TuneBenchCommandTest {
         .contains("kiln bench tune: --trials needs trial counts of at least 1, got [0, 10]")
         .contains(
             "kiln bench tune: --problems: unknown problem \"rosenbrock\" (known: branin, hartmann6,"
-                + " noisy-branin)");
+                + " noisy-branin)")
+        .contains("kiln bench tune: --tpe must be STARTUP,CANDIDATES[,univariate], e.g. 10,24, got \"10\"");
   }
 
   @Test

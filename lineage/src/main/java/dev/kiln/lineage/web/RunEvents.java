@@ -4,6 +4,7 @@ import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.model.JsonSupport;
 import io.javalin.Javalin;
 import io.javalin.http.sse.SseClient;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,14 @@ final class RunEvents implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunEvents.class);
 
   static final String PATH = "/api/runs/{runId}/events";
+  /**
+   * One execution's new log lines ({@code event: logs}, as {@code GET .../logs?after=}) and
+   * metadata entries ({@code event: metadata}, as {@code GET .../metadata?after=}) as they are
+   * stored, from {@code ?afterLog=N&afterMeta=M}; {@code event: end} once it has finished and
+   * everything was sent.
+   */
+  static final String EXECUTION_PATH = "/api/executions/{id}/events";
+  static final int BATCH = 1000;
   static final long CHECK_MS = 500;
   /** Comments keep proxies from closing an idle stream and find clients that went away. */
   static final long KEEPALIVE_MS = 15_000;
@@ -57,6 +66,88 @@ final class RunEvents implements AutoCloseable {
           }
         });
     app.sse(PATH, this::stream);
+    app.before(
+        EXECUTION_PATH,
+        ctx -> {
+          store.executionDetail(ctx.pathParam("id"));
+          if (open.get() >= MAX_STREAMS) {
+            throw new ApiException(
+                503,
+                "too many open event streams (" + MAX_STREAMS + "); poll GET"
+                    + " /api/executions/ID/logs and /metadata");
+          }
+        });
+    app.sse(EXECUTION_PATH, this::streamExecution);
+  }
+
+  private static long param(SseClient client, String name) {
+    String v = client.ctx().queryParam(name);
+    try {
+      return v == null ? 0 : Math.max(0, Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void streamExecution(SseClient client) {
+    String id = client.ctx().pathParam("id");
+    client.keepAlive();
+    open.incrementAndGet();
+    long[] after = {param(client, "afterLog"), param(client, "afterMeta")};
+    long[] quietSince = {System.nanoTime()};
+    AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+    Runnable finish =
+        () -> {
+          ScheduledFuture<?> f = task.getAndSet(null);
+          if (f != null) {
+            f.cancel(false);
+            open.decrementAndGet();
+          }
+        };
+    client.onClose(finish);
+    task.set(
+        timer.scheduleWithFixedDelay(
+            () -> {
+              try {
+                if (client.terminated()) {
+                  finish.run();
+                  return;
+                }
+                // Read the status first: what was stored before it finished is sent before "end".
+                boolean finished = store.execution(id).status().isFinished();
+                boolean sent = false;
+                var lines = store.logLines(id, after[0], BATCH);
+                if (!lines.isEmpty()) {
+                  after[0] = lines.get(lines.size() - 1).seq();
+                  client.sendEvent("logs", JsonSupport.write(Map.of("lines", lines, "last", after[0])));
+                  sent = true;
+                }
+                var entries = store.metadata(id, after[1], BATCH);
+                if (!entries.isEmpty()) {
+                  after[1] = entries.get(entries.size() - 1).seq();
+                  client.sendEvent(
+                      "metadata", JsonSupport.write(Map.of("entries", entries, "last", after[1])));
+                  sent = true;
+                }
+                if (sent) {
+                  quietSince[0] = System.nanoTime();
+                } else if (finished) {
+                  client.sendEvent("end", JsonSupport.write(Map.of("status", store.execution(id).status().name())));
+                  finish.run();
+                  client.close();
+                } else if (System.nanoTime() - quietSince[0] > KEEPALIVE_MS * 1_000_000) {
+                  client.sendComment("keep-alive");
+                  quietSince[0] = System.nanoTime();
+                }
+              } catch (RuntimeException e) {
+                LOG.warn("event stream of execution {} ends: {}", id, e.getMessage());
+                finish.run();
+                client.close();
+              }
+            },
+            0,
+            CHECK_MS,
+            TimeUnit.MILLISECONDS));
   }
 
   private void stream(SseClient client) {

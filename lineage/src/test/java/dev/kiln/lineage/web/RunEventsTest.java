@@ -81,6 +81,66 @@ class RunEventsTest {
   }
 
   @Test
+  void aLiveExecutionStreamsItsNewLogLinesAndMetadataThenEnds() throws Exception {
+    RunRecord run = store.createRun(NewRun.of("streamed"));
+    store.transitionRun(run.id(), RunEvent.START);
+    var train = store.createExecution(NewExecution.of(run.id(), "train", "train"));
+    store.start(train.id(), "djl", "cpu");
+    java.time.Instant t = java.time.Instant.now();
+    store.appendLogs(
+        train.id(),
+        List.of(new dev.kiln.lineage.model.NewLogLine(dev.kiln.lineage.model.LogStream.STDOUT, t, "before")));
+
+    // The page asks from what it already has: line 1 was read with the tail.
+    HttpResponse<java.io.InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        server.baseUrl() + "/api/executions/" + train.id() + "/events?afterLog=1&afterMeta=0"))
+                .header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      store.appendLogs(
+          train.id(),
+          List.of(
+              new dev.kiln.lineage.model.NewLogLine(dev.kiln.lineage.model.LogStream.STDOUT, t, "epoch 1"),
+              new dev.kiln.lineage.model.NewLogLine(dev.kiln.lineage.model.LogStream.STDERR, t, "warn")));
+      JsonNode logs = nextEvent(in, "logs");
+      assertThat(logs.get("lines")).extracting(l -> l.get("text").asText()).containsExactly("epoch 1", "warn");
+      assertThat(logs.get("last").asLong()).isEqualTo(3);
+
+      store.appendMetadata(
+          train.id(), List.of(new dev.kiln.lineage.model.NewMetadata(t, "{\"loss\": 0.5, \"step\": 1}")));
+      JsonNode meta = nextEvent(in, "metadata");
+      assertThat(meta.get("entries").get(0).get("json").get("loss").asDouble()).isEqualTo(0.5);
+
+      store.succeed(train.id(), 0);
+      JsonNode end = nextEvent(in, "end");
+      assertThat(end.get("status").asText()).isEqualTo("SUCCEEDED");
+      CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> readRest(in));
+      assertThat(rest.get(10, TimeUnit.SECONDS)).doesNotContain("event:");
+    }
+    assertThat(waitForNoStreams()).isTrue();
+    // An unknown execution is the API's JSON 404, not an empty stream.
+    HttpResponse<java.io.InputStream> unknown =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/executions/nope/events"))
+                .header("Accept", "text/event-stream").GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    String js =
+        new String(
+            RunEventsTest.class.getResourceAsStream(LineageServer.STATIC_DIR + "/app.js").readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(js).contains("'/events?afterLog='").contains("logTail(pre, executionId, true");
+  }
+
+  @Test
   void anUnknownRunIsAJson404() throws Exception {
     HttpResponse<java.io.InputStream> r = open("00000000-0000-0000-0000-000000000000");
     assertThat(r.statusCode()).isEqualTo(404);
@@ -109,6 +169,10 @@ class RunEventsTest {
   }
 
   private static JsonNode nextRunEvent(BufferedReader in) throws Exception {
+    return nextEvent(in, "run");
+  }
+
+  private static JsonNode nextEvent(BufferedReader in, String wanted) throws Exception {
     CompletableFuture<JsonNode> next =
         CompletableFuture.supplyAsync(
             () -> {
@@ -120,14 +184,14 @@ class RunEventsTest {
                     event = line.substring("event:".length()).strip();
                   } else if (line.startsWith("data:")) {
                     data.add(line.substring("data:".length()).strip());
-                  } else if (line.isEmpty() && "run".equals(event)) {
+                  } else if (line.isEmpty() && wanted.equals(event)) {
                     return JSON.readTree(String.join("\n", data));
                   } else if (line.isEmpty()) {
                     event = null;
                     data.clear();
                   }
                 }
-                throw new AssertionError("the stream ended before a run event");
+                throw new AssertionError("the stream ended before a " + wanted + " event");
               } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }

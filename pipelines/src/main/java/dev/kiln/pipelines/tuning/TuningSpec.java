@@ -17,6 +17,14 @@ import java.util.Set;
  * searched (Valohai's {@code style: single}); {@code manualTrials} are the exact combinations
  * MANUAL_SEARCH runs, one trial each. Both hold values as text, read with the step's parameter
  * types like {@code --param} values.
+ *
+ * <p>Four components come from Valohai's task blueprints: {@code stopCondition}, an expression over
+ * a trial's metadata (Valohai's {@code stop-condition}, e.g. {@code accuracy > 0.95}) that ends
+ * the job once a trial meets it; {@code targetValue}, a value of {@code metric} that ends the job
+ * once a trial reaches it in the {@code goal}'s direction ({@code optimization-target-value});
+ * {@code onTrialError}, what a failed trial does to the job ({@code on-child-error}); and {@code
+ * reuseTrials}, whether a trial whose parameters and inputs match an execution of an earlier run
+ * of the same task is taken from it instead of run again ({@code reuse-children}).
  */
 public record TuningSpec(
     String metric,
@@ -30,7 +38,31 @@ public record TuningSpec(
     Optional<String> resumePreviousJobId,
     MetricValue metricValue,
     Map<String, String> fixedParameters,
-    List<Map<String, String>> manualTrials) {
+    List<Map<String, String>> manualTrials,
+    Optional<String> stopCondition,
+    Optional<Double> targetValue,
+    OnTrialError onTrialError,
+    boolean reuseTrials) {
+  /** Without Valohai's stop condition, target value, on-child-error and reuse (AI Platform's job). */
+  public TuningSpec(
+      String metric,
+      Goal goal,
+      List<SearchParameter> parameters,
+      Algorithm algorithm,
+      int maxTrials,
+      int maxParallelTrials,
+      int maxFailedTrials,
+      boolean earlyStopping,
+      Optional<String> resumePreviousJobId,
+      MetricValue metricValue,
+      Map<String, String> fixedParameters,
+      List<Map<String, String>> manualTrials) {
+    this(
+        metric, goal, parameters, algorithm, maxTrials, maxParallelTrials, maxFailedTrials,
+        earlyStopping, resumePreviousJobId, metricValue, fixedParameters, manualTrials,
+        Optional.empty(), Optional.empty(), OnTrialError.FAILURE_BUDGET, false);
+  }
+
   /** With the metric's last value counting, as AI Platform reads it. */
   public TuningSpec(
       String metric,
@@ -49,6 +81,15 @@ public record TuningSpec(
 
   public TuningSpec {
     Objects.requireNonNull(metricValue, "metricValue");
+    Objects.requireNonNull(stopCondition, "stopCondition");
+    Objects.requireNonNull(targetValue, "targetValue");
+    Objects.requireNonNull(onTrialError, "onTrialError");
+    if (stopCondition.isPresent() && stopCondition.get().isBlank()) {
+      throw new IllegalArgumentException("a stop condition must not be blank");
+    }
+    if (targetValue.isPresent() && !Double.isFinite(targetValue.get())) {
+      throw new IllegalArgumentException("targetValue must be finite; got " + targetValue.get());
+    }
     fixedParameters = Map.copyOf(fixedParameters);
     manualTrials = manualTrials.stream().map(Map::copyOf).toList();
     if (algorithm == Algorithm.MANUAL_SEARCH && manualTrials.isEmpty()) {
@@ -115,13 +156,15 @@ public record TuningSpec(
   public TuningSpec withMetricValue(MetricValue v) {
     return new TuningSpec(
         metric, goal, parameters, algorithm, maxTrials, maxParallelTrials, maxFailedTrials,
-        earlyStopping, resumePreviousJobId, v, fixedParameters, manualTrials);
+        earlyStopping, resumePreviousJobId, v, fixedParameters, manualTrials, stopCondition,
+        targetValue, onTrialError, reuseTrials);
   }
 
   public TuningSpec withResumePreviousJobId(Optional<String> id) {
     return new TuningSpec(
         metric, goal, parameters, algorithm, maxTrials, maxParallelTrials, maxFailedTrials,
-        earlyStopping, id, metricValue, fixedParameters, manualTrials);
+        earlyStopping, id, metricValue, fixedParameters, manualTrials, stopCondition,
+        targetValue, onTrialError, reuseTrials);
   }
 
   /** How many failed trials end the job: maxFailedTrials, or maxTrials when it is 0. */

@@ -73,8 +73,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--train-seconds",
       paramLabel = "S",
-      description = "training time limit in seconds (default ${DEFAULT-VALUE})")
-  int trainSeconds = 240;
+      description = "training time limit in seconds (default 240; 75 per trial with --tune)")
+  Integer trainSeconds;
 
   @Option(
       names = "--max-steps",
@@ -94,6 +94,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--cpus", paramLabel = "N", description = "executions that may run at once")
   Integer cpus;
 
+  @Option(
+      names = "--tune",
+      description =
+          "tune train: initial_learning_rate on a log scale 0.001-0.1, 6 trials, 2 at a time,"
+              + " maximising AP; each trial trains for --train-seconds (default 75 with --tune)")
+  boolean tune;
+
   @Option(names = "--serve", description = "keep the viewer running afterwards (Ctrl-C stops it)")
   boolean serve;
 
@@ -108,6 +115,11 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserException("--images " + images + ": the demo needs at least 10 images");
     }
     long started = System.nanoTime();
+    int trainSeconds = this.trainSeconds != null ? this.trainSeconds : tune ? 75 : 240;
+    if (tune && fromYaml) {
+      throw new UserException("--tune runs the Java DSL pipeline; leave out --from-yaml");
+    }
+    String pipelineName = tune ? ShapesDemo.TUNED_NAME : ShapesDemo.NAME;
     try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus)) {
       Path home = runtime.store.config().kilnHome();
       Path demoDir = home.resolve("demo");
@@ -118,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
       Path weights = demoDir.resolve("shapes-tiny-" + classes + ".weights");
       writeWeights(weights, classes, err);
 
-      ProjectSource source = projectSource(demoDir);
+      ProjectSource source = tune ? ProjectSource.load(null, pipelineName) : projectSource(demoDir);
       Map<String, List<String>> paramMap = new LinkedHashMap<>();
       paramMap.put("weights.cfg", List.of("shapes-tiny"));
       paramMap.put("weights.weights_num_classes", List.of(String.valueOf(classes)));
@@ -148,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
       Plan plan =
           RunSupport.plan(
               source,
-              s -> Planner.plan(s.project(), s.pipeline(ShapesDemo.NAME), paramMap, inputMap),
+              s -> Planner.plan(s.project(), s.pipeline(pipelineName), paramMap, inputMap),
               err);
       RunOptions options =
           RunOptions.of(source.source())
@@ -156,11 +168,15 @@ final class DemoCommand implements Callable<Integer> {
               .withInputs(inputMap)
               .withCommit(RunSupport.commitOf(null, null, err));
       err.println(
-          "kiln demo: running " + ShapesDemo.NAME + " (convert and weights, then train for at most "
-              + trainSeconds + " s, detect, evaluate)" + (fromYaml ? " from valohai.yaml" : ""));
+          "kiln demo: running " + pipelineName + " (convert and weights, then train for at most "
+              + trainSeconds + " s" + (tune ? " per trial, 6 trials of initial_learning_rate 2 at a time" : "")
+              + ", detect, evaluate)" + (fromYaml ? " from valohai.yaml" : ""));
       RunResult result =
           RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
       summarize(runtime.store.runDetail(result.runId(), false), home, result, started, serve, err);
+      if (tune) {
+        printBestTrial(runtime.store, result.runId(), err);
+      }
       int code = RunSupport.report(result, out);
       if (serve) {
         serve(runtime, result.runId(), err);
@@ -266,6 +282,38 @@ final class DemoCommand implements Callable<Integer> {
             ? ""
             : "  or in the viewer:  ./kiln serve  then http://127.0.0.1:8080/#/run/" + result.runId()));
     err.flush();
+  }
+
+  /** The tuned train node's trials and the best one, as kiln show prints them. */
+  private static void printBestTrial(
+      dev.kiln.lineage.LineageStore store, String runId, PrintWriter err) {
+    store.findExecution(runId, "train")
+        .flatMap(t -> dev.kiln.runner.tuning.TuningReport.of(store, t.id()))
+        .ifPresent(
+            r -> {
+              for (var t : r.trials()) {
+                boolean best = r.bestTrial().map(b -> b.equals(t.executionId())).orElse(false);
+                err.println(String.format(Locale.ROOT, "  %s trial %d  %-13s AP %s  initial_learning_rate %s",
+                    best ? "*" : " ", t.trial(), t.status().toLowerCase(Locale.ROOT),
+                    t.metric().isPresent() ? String.format(Locale.ROOT, "%.3f", t.metric().getAsDouble()) : "-",
+                    shortNumber(t.parameters().getOrDefault("initial_learning_rate", "-"))));
+              }
+              r.bestTrial()
+                  .flatMap(b -> r.trials().stream().filter(t -> t.executionId().equals(b)).findFirst())
+                  .ifPresent(
+                      b ->
+                          err.println("kiln demo: best trial " + b.trial() + " (initial_learning_rate "
+                              + shortNumber(b.parameters().get("initial_learning_rate"))
+                              + "); detect used its model"));
+            });
+  }
+
+  private static String shortNumber(String s) {
+    try {
+      return String.format(Locale.ROOT, "%.4g", Double.parseDouble(s));
+    } catch (RuntimeException e) {
+      return s;
+    }
   }
 
   private static Optional<ExecutionDetail> find(RunDetail run, String node) {

@@ -167,7 +167,8 @@ final class NodeInputs {
         }
       } else {
         for (Edge e : edges) {
-          files.addAll(fromEdge(e, spec.keepDirectories()));
+          files.addAll(
+              fromEdge(e, spec.keepDirectories(), node.node().edgeMergeMode() == EdgeMergeMode.APPEND));
         }
         if (edges.isEmpty() || node.node().edgeMergeMode() == EdgeMergeMode.APPEND) {
           for (String uri : spec.defaults()) {
@@ -213,8 +214,34 @@ final class NodeInputs {
     return files;
   }
 
-  private List<InputFile> fromEdge(Edge e, KeepDirectories keep) throws InputException {
-    ExecutionRecord upstream = upstream(e.source().node());
+  /**
+   * The files an edge brings. An edge out of a task node brings its best trial's files; with
+   * {@code edge-merge-mode: append} on the receiving node, every succeeded trial's, each under
+   * {@code trial-N/}.
+   */
+  private List<InputFile> fromEdge(Edge e, KeepDirectories keep, boolean allTrials)
+      throws InputException {
+    ExecutionRecord node =
+        store
+            .findExecution(runId, e.source().node())
+            .orElseThrow(
+                () ->
+                    new InputException(
+                        "upstream node \"" + e.source().node() + "\" has no execution"));
+    if (!allTrials || store.tuningSpec(node.id()).isEmpty()) {
+      return fromExecution(e, keep, upstream(e.source().node()), "");
+    }
+    List<InputFile> files = new ArrayList<>();
+    for (ExecutionRecord t : store.trials(node.id())) {
+      if (t.status().hasUsableOutputs()) {
+        files.addAll(fromExecution(e, keep, t, "trial-" + t.trial() + "/"));
+      }
+    }
+    return files;
+  }
+
+  private List<InputFile> fromExecution(
+      Edge e, KeepDirectories keep, ExecutionRecord upstream, String prefix) {
     ExecutionDetail detail = detail(upstream);
     List<InputFile> files = new ArrayList<>();
     if (e.source().kind() == PortKind.OUTPUT) {
@@ -235,7 +262,7 @@ final class NodeInputs {
             };
         files.add(
             new InputFile(
-                relative,
+                prefix + relative,
                 store.artifacts().resolve(o.datumId()),
                 o.datumId(),
                 o.size(),
@@ -250,7 +277,7 @@ final class NodeInputs {
         }
         files.add(
             new InputFile(
-                in.fileName(),
+                prefix + in.fileName(),
                 store.artifacts().resolve(in.datumId()),
                 in.uri(),
                 in.size() == null ? 0 : in.size(),

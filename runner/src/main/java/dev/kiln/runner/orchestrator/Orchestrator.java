@@ -1,18 +1,13 @@
 package dev.kiln.runner.orchestrator;
 
 import dev.kiln.lineage.LineageStore;
-import dev.kiln.lineage.artifact.ArtifactRef;
-import dev.kiln.lineage.artifact.ArtifactStoreException;
 import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.ExecutionEvent;
 import dev.kiln.lineage.model.ExecutionRecord;
 import dev.kiln.lineage.model.ExecutionStatus;
 import dev.kiln.lineage.model.ExecutionUpdate;
-import dev.kiln.lineage.model.InputFile;
 import dev.kiln.lineage.model.NewExecution;
 import dev.kiln.lineage.model.NewRun;
-import dev.kiln.lineage.model.OutputFile;
-import dev.kiln.lineage.model.ParameterValue;
 import dev.kiln.lineage.model.RunEvent;
 import dev.kiln.lineage.model.RunRecord;
 import dev.kiln.lineage.model.RunStatus;
@@ -20,22 +15,10 @@ import dev.kiln.lineage.openlineage.OpenLineageExporter;
 import dev.kiln.pipelines.ExecutorKind;
 import dev.kiln.pipelines.OnError;
 import dev.kiln.pipelines.ParamValue;
-import dev.kiln.pipelines.Step;
-import dev.kiln.pipelines.StepRun;
-import dev.kiln.runner.exec.ExecutionDirectory;
 import dev.kiln.runner.executor.Cancellation;
-import dev.kiln.runner.executor.ExecutionRequest;
-import dev.kiln.runner.executor.ExecutionResult;
 import dev.kiln.runner.executor.Executor;
-import dev.kiln.runner.inputs.InputException;
-import dev.kiln.runner.inputs.InputResolver;
-import dev.kiln.runner.inputs.ResolvedFile;
-import dev.kiln.runner.plan.ParamValues;
 import dev.kiln.runner.plan.Plan;
 import dev.kiln.runner.plan.PlannedNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Runs planned pipelines. One scheduler thread decides what runs; each execution runs on a worker
@@ -65,12 +47,12 @@ public final class Orchestrator implements AutoCloseable {
   private final OrchestratorConfig config;
   private final Map<ExecutorKind, Executor> executors;
   private final Console console;
-  private final InputResolver resolver;
+  private final NodeLife life;
+  private final List<RunListener> listeners;
   private final ExecutorService workers;
   /** The cancellation of every execution submitted and not yet done, by execution id. */
   private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
   private volatile String stopReason;
-  private final Optional<OpenLineageExporter> openLineage;
 
   public Orchestrator(
       LineageStore store,
@@ -87,14 +69,22 @@ public final class Orchestrator implements AutoCloseable {
       Map<ExecutorKind, Executor> executors,
       Console console,
       Optional<OpenLineageExporter> openLineage) {
-    this.openLineage = openLineage;
+    this(store, config, executors, console, openLineage.<List<RunListener>>map(ol -> List.of(new OpenLineageListener(store, ol))).orElse(List.of()));
+  }
+
+  /** With {@code listeners} told of every run and execution (OpenLineage, live viewers). */
+  public Orchestrator(
+      LineageStore store,
+      OrchestratorConfig config,
+      Map<ExecutorKind, Executor> executors,
+      Console console,
+      List<RunListener> listeners) {
+    this.listeners = List.copyOf(listeners);
     this.store = store;
     this.config = config;
     this.executors = Map.copyOf(executors);
     this.console = console;
-    this.resolver =
-        new InputResolver(
-            config.workingDir(), config.kilnHome().resolve("cache/http"), this::findDatum);
+    this.life = new NodeLife(store, config, executors, console, this.listeners);
     AtomicInteger n = new AtomicInteger();
     this.workers =
         Executors.newCachedThreadPool(
@@ -117,10 +107,10 @@ public final class Orchestrator implements AutoCloseable {
     for (PlannedNode node : plan.nodes()) {
       store.createExecution(
           NewExecution.of(run.id(), node.name(), node.step().name())
-              .withExecutor(kindOf(node.step()).configName()));
+              .withExecutor(NodeLife.kindOf(node.step()).configName()));
     }
     RunRecord started = store.transitionRun(run.id(), RunEvent.START);
-    openLineage.ifPresent(ol -> ol.runStarted(started));
+    listeners.forEach(l -> l.runStarted(started.id()));
     console.status("run " + run.id() + " of pipeline " + plan.pipeline().name() + " started");
     return drive(run.id(), plan, options);
   }
@@ -184,8 +174,6 @@ public final class Orchestrator implements AutoCloseable {
     running.values().forEach(c -> c.cancel(reason));
   }
 
-  /** An execution ended: a node's, or a trial of a task node's. */
-  private record Done(String node, String executionId, ExecutionStatus status, String detail) {}
 
   private RunResult drive(String runId, Plan plan, RunOptions options) {
     Map<String, PlannedNode> nodes = plan.byName();
@@ -197,13 +185,12 @@ public final class Orchestrator implements AutoCloseable {
     }
     Map<String, Integer> attempts = new HashMap<>();
     Map<String, Instant> notBefore = new HashMap<>();
-    LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
-    Map<String, Boolean> usesGpu = new HashMap<>();
+    LinkedBlockingQueue<ExecutionEnd> done = new LinkedBlockingQueue<>();
+    Map<String, ResourcePool.Slot> slots = new HashMap<>();
     Map<String, TuningDriver> tuning = new HashMap<>();
-    // Done entries that hold no slot: a task node's own end, queued by the scheduler.
+    // ExecutionEnd entries that hold no slot: a task node's own end, queued by the scheduler.
     Set<String> noSlot = new java.util.HashSet<>();
-    int cpuFree = config.cpuSlots();
-    int gpuFree = config.gpuSlots();
+    ResourcePool pool = new ResourcePool(config.cpuSlots(), config.gpuSlots());
     boolean reuse = options.reuse() || plan.pipeline().reuseExecutions();
     String codeVersion = options.commit().map(c -> c.sha()).orElse("working-copy");
     String failedStopAll = null;
@@ -216,7 +203,7 @@ public final class Orchestrator implements AutoCloseable {
           TuningDriver driver = tuning.get(name);
           if (status.get(name) == ExecutionStatus.RUNNING && driver.isDone()) {
             tuning.remove(name);
-            Done end = finishTuning(name, ids.get(name), driver);
+            ExecutionEnd end = finishTuning(name, ids.get(name), driver);
             noSlot.add(end.executionId());
             inFlight++;
             done.add(end);
@@ -270,38 +257,29 @@ public final class Orchestrator implements AutoCloseable {
                     + ")");
             continue;
           }
-          boolean wantsGpu = node.step().resources().gpus() > 0;
-          boolean gpu = wantsGpu && gpuFree > 0;
-          if (!gpu && cpuFree == 0) {
+          Optional<ResourcePool.Slot> slot = pool.take(node.step().resources().gpus() > 0);
+          if (slot.isEmpty()) {
             continue;
           }
-          if (gpu) {
-            gpuFree--;
-          } else {
-            cpuFree--;
-          }
           String executionId = ids.get(node.name());
-          usesGpu.put(executionId, gpu);
+          slots.put(executionId, slot.get());
           status.put(node.name(), ExecutionStatus.RUNNING);
           attempts.merge(node.name(), 1, Integer::sum);
           inFlight++;
-          String device = gpu ? "cuda:" + (config.gpuSlots() - gpuFree - 1) : "cpu";
+          String device = slot.get().device();
           Cancellation cancellation = new Cancellation();
           running.put(executionId, cancellation);
           workers.submit(
               () -> {
-                Done d;
+                ExecutionEnd d;
                 try {
                   d =
-                      execute(
+                      life.execute(
                           runId, executionId, node, reuse, codeVersion, device, cancellation,
                           Map.of(), null);
-                  openLineage.ifPresent(
-                      ol ->
-                          ol.executionFinished(
-                              store.run(runId), store.executionDetail(executionId)));
+                  listeners.forEach(l -> l.executionFinished(runId, executionId));
                 } catch (RuntimeException | Error e) {
-                  d = failSafely(executionId, node.name(), e);
+                  d = life.failSafely(executionId, node.name(), e);
                 } finally {
                   running.remove(executionId);
                 }
@@ -316,27 +294,24 @@ public final class Orchestrator implements AutoCloseable {
             continue;
           }
           while (true) {
-            boolean wantsGpu = node.step().resources().gpus() > 0;
-            boolean gpu = wantsGpu && gpuFree > 0;
-            if (!gpu && cpuFree == 0) {
+            Optional<ResourcePool.Slot> slot = pool.take(node.step().resources().gpus() > 0);
+            if (slot.isEmpty()) {
               break;
             }
             Optional<TuningDriver.Launch> launch = driver.next();
             if (launch.isEmpty()) {
+              pool.release(slot.get());
               break;
             }
-            if (gpu) {
-              gpuFree--;
-            } else {
-              cpuFree--;
-            }
             String trialId = launch.get().executionId();
-            usesGpu.put(trialId, gpu);
+            slots.put(trialId, slot.get());
             inFlight++;
-            String device = gpu ? "cuda:" + (config.gpuSlots() - gpuFree - 1) : "cpu";
+            String device = slot.get().device();
             Cancellation cancellation = new Cancellation();
             running.put(trialId, cancellation);
             Map<String, ParamValue> overrides = launch.get().overrides();
+            // reuse-children: a trial matching an earlier execution is taken from it.
+            boolean reuseTrials = reuse || node.tuning().get().reuseTrials();
             java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata =
                 entryLine ->
                     driver
@@ -344,14 +319,14 @@ public final class Orchestrator implements AutoCloseable {
                         .ifPresent(why -> cancellation.cancel("early stopping: " + why));
             workers.submit(
                 () -> {
-                  Done d;
+                  ExecutionEnd d;
                   try {
                     d =
-                        execute(
-                            runId, trialId, node, reuse, codeVersion, device, cancellation,
+                        life.execute(
+                            runId, trialId, node, reuseTrials, codeVersion, device, cancellation,
                             overrides, onMetadata);
                   } catch (RuntimeException | Error e) {
-                    d = failSafely(trialId, node.name(), e);
+                    d = life.failSafely(trialId, node.name(), e);
                   } finally {
                     running.remove(trialId);
                   }
@@ -359,6 +334,16 @@ public final class Orchestrator implements AutoCloseable {
                 });
           }
         }
+      }
+      if (inFlight == 0 && stopReason == null && failedStopAll == null && !tuning.isEmpty()) {
+        // A task whose job is over ends on the next pass; one that can neither start a trial nor
+        // end would loop forever, so it fails instead.
+        for (TuningDriver driver : tuning.values()) {
+          if (!driver.isDone()) {
+            driver.abort("the search stalled: no trial is running and none can start");
+          }
+        }
+        continue;
       }
       if (inFlight == 0) {
         boolean waiting =
@@ -373,7 +358,7 @@ public final class Orchestrator implements AutoCloseable {
           break;
         }
       }
-      Done d;
+      ExecutionEnd d;
       try {
         d = done.poll(200, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -384,12 +369,8 @@ public final class Orchestrator implements AutoCloseable {
         continue;
       }
       inFlight--;
-      if (noSlot.remove(d.executionId())) {
-        // no slot to give back
-      } else if (Boolean.TRUE.equals(usesGpu.remove(d.executionId()))) {
-        gpuFree++;
-      } else {
-        cpuFree++;
+      if (!noSlot.remove(d.executionId())) {
+        pool.release(slots.remove(d.executionId()));
       }
       TuningDriver driver = tuning.get(d.node());
       if (driver != null && driver.isTrial(d.executionId())) {
@@ -427,7 +408,7 @@ public final class Orchestrator implements AutoCloseable {
       }
     }
     RunResult result = finish(runId, status, nodes, failedStopAll);
-    openLineage.ifPresent(ol -> ol.runFinished(store.run(runId)));
+    listeners.forEach(l -> l.runFinished(runId));
     return result;
   }
 
@@ -517,12 +498,12 @@ public final class Orchestrator implements AutoCloseable {
    * parameters and outputs (so that edges out of the task feed the best model downstream), or fails
    * saying why.
    */
-  private Done finishTuning(String nodeName, String taskId, TuningDriver driver) {
+  private ExecutionEnd finishTuning(String nodeName, String taskId, TuningDriver driver) {
     TuningDriver.Outcome outcome = driver.outcome();
     if (!outcome.succeeded()) {
       store.fail(taskId, null, outcome.summary());
       console.status(nodeName + ": tuning failed: " + outcome.summary());
-      return new Done(nodeName, taskId, ExecutionStatus.FAILED, outcome.summary());
+      return new ExecutionEnd(nodeName, taskId, ExecutionStatus.FAILED, outcome.summary());
     }
     String bestId = outcome.bestExecutionId().get();
     ExecutionDetail best = store.executionDetail(bestId);
@@ -531,293 +512,7 @@ public final class Orchestrator implements AutoCloseable {
     store.recordOutputs(taskId, best.outputs());
     store.succeed(taskId, null);
     console.status(nodeName + ": tuning succeeded: " + outcome.summary());
-    return new Done(nodeName, taskId, ExecutionStatus.SUCCEEDED, outcome.summary());
-  }
-
-  /**
-   * One execution, start to end; runs on a worker thread.
-   *
-   * @param overrides parameter values that replace the node's (a trial's)
-   * @param onMetadata told each metadata line as it comes (a trial's early stopping), or null
-   */
-  private Done execute(
-      String runId,
-      String executionId,
-      PlannedNode node,
-      boolean reuse,
-      String codeVersion,
-      String device,
-      Cancellation cancellation,
-      Map<String, ParamValue> overrides,
-      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata) {
-    String name = node.name();
-    if (cancellation.isCancelled()) {
-      // Submitted in the same pass as the stop decision: it never starts.
-      return new Done(name, executionId, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
-    }
-    NodeInputs nodeInputs = new NodeInputs(store, resolver, runId);
-    ExecutionDirectory dir;
-    Map<String, ParamValue> params;
-    Map<String, List<dev.kiln.runner.exec.InputFile>> inputs;
-    try {
-      dir = ExecutionDirectory.create(config.kilnHome().resolve("executions").resolve(executionId));
-      keepEarlierAttempt(dir);
-      params = new LinkedHashMap<>(nodeInputs.parameters(node));
-      params.putAll(overrides);
-      inputs = nodeInputs.inputs(node, params);
-    } catch (InputException | IOException e) {
-      String message = "inputs: " + e.getMessage();
-      store.fail(executionId, null, message);
-      console.status(name + ": failed before it started: " + message);
-      return new Done(name, executionId, ExecutionStatus.FAILED, message);
-    }
-    String cacheKey = CacheKey.of(node.step(), params, inputs, codeVersion);
-    if (reuse) {
-      Optional<Done> reused = tryReuse(executionId, name, cacheKey);
-      if (reused.isPresent()) {
-        return reused.get();
-      }
-    }
-    ExecutorKind kind = kindOf(node.step());
-    Executor executor = executors.get(kind);
-    try {
-      // Whatever an earlier attempt recorded goes, also one stopped between recording its
-      // parameters and starting (attempt 0 then).
-      store.clearAttempt(executionId);
-      store.recordParameters(executionId, parameterRecords(node.step(), params));
-      store.recordInputs(executionId, inputRecords(inputs));
-      dir.placeInputs(inputs);
-      dir.writeParameters(params);
-      Map<String, Object> info = new LinkedHashMap<>();
-      info.put("valohai.execution-id", executionId);
-      info.put("valohai.pipeline-id", runId);
-      info.put("valohai.pipeline-node-id", name);
-      info.put("valohai.step", node.step().name());
-      info.put("valohai.commit", codeVersion);
-      info.put("kiln.executor", kind.configName());
-      dir.writeExecutionInfo(info);
-    } catch (IOException e) {
-      String message = "cannot prepare the execution directory " + dir.root() + ": " + e.getMessage();
-      store.fail(executionId, null, message);
-      return new Done(name, executionId, ExecutionStatus.FAILED, message);
-    }
-    if (executor == null) {
-      String message = "no executor for " + kind.configName() + " steps is configured";
-      store.fail(executionId, null, message);
-      return new Done(name, executionId, ExecutionStatus.FAILED, message);
-    }
-    if (cancellation.isCancelled()) {
-      return new Done(name, executionId, ExecutionStatus.STOPPED, "not started: " + cancellation.reason().get());
-    }
-    store.transitionExecution(
-        executionId,
-        ExecutionEvent.START,
-        new ExecutionUpdate(kind.configName(), device, cacheKey, null, null));
-    console.status(name + ": started (" + kind.configName() + ", " + device + ")");
-    openLineage.ifPresent(
-        ol -> ol.executionStarted(store.run(runId), store.executionDetail(executionId)));
-    long started = System.nanoTime();
-    ExecutionResult result;
-    boolean interrupted = false;
-    try (ExecutionRecorder recorder = new ExecutionRecorder(store, executionId, name, console)) {
-      dev.kiln.runner.executor.ExecutionListener listener =
-          onMetadata == null ? recorder : new Tap(recorder, onMetadata);
-      try {
-        result =
-            executor.execute(
-                new ExecutionRequest(
-                    runId, executionId, name, node.step(), params, dir, config.workingDir(),
-                    cancellation),
-                listener);
-      } catch (InterruptedException e) {
-        interrupted = true;
-        result = new ExecutionResult(false, true, Optional.empty(), "stopped", device);
-      }
-      if (!result.succeeded()) {
-        recorder.note(result.detail());
-      }
-    }
-    String elapsed = String.format("%.1fs", (System.nanoTime() - started) / 1e9);
-    List<OutputFile> outputs;
-    try {
-      outputs = storeOutputs(dir);
-      store.recordOutputs(executionId, outputs);
-    } catch (ArtifactStoreException | IOException e) {
-      String message =
-          "could not store the outputs (" + e.getMessage() + "); they are kept in "
-              + dir.outputsDir();
-      if (!interrupted) {
-        store.fail(executionId, result.exitCode().orElse(null), message);
-      }
-      console.status(name + ": failed: " + message);
-      return new Done(name, executionId, ExecutionStatus.FAILED, message);
-    }
-    if (interrupted || result.stopped()) {
-      // The run is being stopped; stopRun records every unfinished execution as stopped.
-      return new Done(name, executionId, ExecutionStatus.STOPPED, "stopped");
-    }
-    if (result.succeeded()) {
-      store.succeed(executionId, result.exitCode().orElse(null));
-      console.status(name + ": succeeded in " + elapsed + " (" + outputs.size() + " output files)");
-      return new Done(name, executionId, ExecutionStatus.SUCCEEDED, "succeeded");
-    }
-    store.fail(executionId, result.exitCode().orElse(null), result.detail());
-    console.status(name + ": failed after " + elapsed + ": " + result.detail());
-    return new Done(name, executionId, ExecutionStatus.FAILED, result.detail());
-  }
-
-  /** Records everything, and tells {@code onMetadata} each metadata line too. */
-  private record Tap(
-      ExecutionRecorder recorder,
-      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> onMetadata)
-      implements dev.kiln.runner.executor.ExecutionListener {
-    @Override
-    public void line(dev.kiln.runner.process.OutputLine line) {
-      recorder.line(line);
-    }
-
-    @Override
-    public void metadata(com.fasterxml.jackson.databind.node.ObjectNode entry) {
-      recorder.metadata(entry);
-      onMetadata.accept(entry);
-    }
-
-    @Override
-    public void device(String device) {
-      recorder.device(device);
-    }
-
-    @Override
-    public void processGroup(long group) {
-      recorder.processGroup(group);
-    }
-  }
-
-  private Optional<Done> tryReuse(String executionId, String name, String cacheKey) {
-    Optional<ExecutionRecord> earlier = store.findReusable(cacheKey);
-    if (earlier.isEmpty() || earlier.get().id().equals(executionId)) {
-      return Optional.empty();
-    }
-    ExecutionDetail detail = detailOf(earlier.get());
-    for (OutputFile o : detail.outputs()) {
-      try {
-        store.artifacts().verify(o.datumId());
-      } catch (ArtifactStoreException e) {
-        console.status(
-            name + ": not reusing execution " + earlier.get().id() + ": output " + o.path()
-                + " no longer verifies (" + e.getMessage() + ")");
-        return Optional.empty();
-      }
-    }
-    store.markReused(executionId, earlier.get().id());
-    console.status(
-        name + ": reused execution " + earlier.get().id() + " of run " + earlier.get().runId());
-    return Optional.of(new Done(name, executionId, ExecutionStatus.REUSED, "reused"));
-  }
-
-  private ExecutionDetail detailOf(ExecutionRecord e) {
-    return store.executionDetail(e.id());
-  }
-
-  private Done failSafely(String executionId, String node, Throwable e) {
-    String message = "internal error: " + e;
-    try {
-      store.fail(executionId, null, message);
-    } catch (RuntimeException again) {
-      e.addSuppressed(again);
-    }
-    console.status(node + ": " + message);
-    return new Done(node, executionId, ExecutionStatus.FAILED, message);
-  }
-
-  /** Moves an earlier attempt's outputs aside, so a retry starts clean and nothing is lost. */
-  private static void keepEarlierAttempt(ExecutionDirectory dir) throws IOException {
-    Path outputs = dir.outputsDir();
-    try (Stream<Path> s = Files.list(outputs)) {
-      if (s.findAny().isEmpty()) {
-        return;
-      }
-    }
-    int n = 1;
-    Path target;
-    do {
-      target = dir.root().resolve("attempts").resolve(Integer.toString(n++)).resolve("outputs");
-    } while (Files.exists(target));
-    Files.createDirectories(target.getParent());
-    Files.move(outputs, target);
-    Files.createDirectories(outputs);
-  }
-
-  private List<OutputFile> storeOutputs(ExecutionDirectory dir) throws IOException {
-    List<OutputFile> out = new ArrayList<>();
-    Path root = dir.outputsDir();
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(root)) {
-      files = s.filter(Files::isRegularFile).sorted().toList();
-    }
-    for (Path f : files) {
-      ArtifactRef ref = store.artifacts().put(f);
-      out.add(
-          new OutputFile(
-              root.relativize(f).toString().replace('\\', '/'), ref.size(), ref.sha256(),
-              ref.datumId()));
-    }
-    return out;
-  }
-
-  private static List<ParameterValue> parameterRecords(Step step, Map<String, ParamValue> params) {
-    List<ParameterValue> out = new ArrayList<>();
-    for (var e : params.entrySet()) {
-      String type =
-          step.parameter(e.getKey()).map(p -> p.type().yamlName()).orElse("string");
-      out.add(ParameterValue.of(e.getKey(), ParamValues.toPlain(e.getValue()), type));
-    }
-    return out;
-  }
-
-  private static List<InputFile> inputRecords(
-      Map<String, List<dev.kiln.runner.exec.InputFile>> inputs) {
-    List<InputFile> out = new ArrayList<>();
-    inputs.forEach(
-        (name, files) -> {
-          for (var f : files) {
-            out.add(
-                new InputFile(
-                    name,
-                    f.uri(),
-                    f.relativePath(),
-                    f.size(),
-                    f.sha256(),
-                    f.producer().orElse(null),
-                    f.datumId().orElse(null)));
-          }
-        });
-    return out;
-  }
-
-  private Optional<ResolvedFile> findDatum(String datumUri) {
-    if (!store.artifacts().contains(datumUri)) {
-      return Optional.empty();
-    }
-    Path file = store.artifacts().resolve(datumUri);
-    try {
-      long size = Files.size(file);
-      String sha = dev.kiln.lineage.artifact.ArtifactStore.shaOf(datumUri);
-      return Optional.of(
-          new ResolvedFile(
-              sha.substring(0, 12), file, datumUri, size, sha, Optional.of(datumUri),
-              Optional.empty()));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  static ExecutorKind kindOf(Step step) {
-    if (step.run() instanceof StepRun.Command) {
-      return ExecutorKind.PROCESS;
-    }
-    ExecutorKind k = step.resources().executor();
-    return k == ExecutorKind.PROCESS ? ExecutorKind.BEAM : k;
+    return new ExecutionEnd(nodeName, taskId, ExecutionStatus.SUCCEEDED, outcome.summary());
   }
 
   private static String runParamsJson(RunOptions options) {

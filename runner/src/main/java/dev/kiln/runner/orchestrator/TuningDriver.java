@@ -71,7 +71,12 @@ final class TuningDriver {
   /** Every trial by number. */
   private final TreeMap<Integer, TrialState> trials = new TreeMap<>();
   private final Set<String> metricKeysSeen = new LinkedHashSet<>();
+  /** The trials of the job named by resumePreviousJobId: history for the search, not trials. */
+  private final List<Trial> prior = new ArrayList<>();
   private boolean samplerExhausted;
+  private final dev.kiln.runner.tuning.StopCondition stopCondition;
+  /** Why the job ends early as a success (a stop condition or target value was met). */
+  private String completedBecause;
   private String abortReason;
 
   private static final class TrialState {
@@ -81,6 +86,8 @@ final class TuningDriver {
     ExecutionStatus status;
     String error;
     final List<Curve.Point> points = new ArrayList<>();
+    /** Each metadata key's last value, for Valohai's stop-condition. */
+    final Map<String, Object> lastValues = new LinkedHashMap<>();
     OptionalDouble metric = OptionalDouble.empty();
     String earlyStopReason;
     boolean running;
@@ -110,11 +117,61 @@ final class TuningDriver {
       target = Math.min(target, spec.manualTrials().size());
     }
     this.targetTrials = target;
-    this.stoppingRule = spec.earlyStopping() ? MedianStoppingRule.defaults() : StoppingRule.NONE;
+    // The median rule as Optuna's median pruner reads it (the finished trials' values at the
+    // step): it meets the benchmark's target where Vizier's running averages do not.
+    this.stoppingRule =
+        spec.earlyStopping()
+            ? new MedianStoppingRule(3, 4, MedianStoppingRule.Compare.VALUE_AT_STEP)
+            : StoppingRule.NONE;
+    this.stopCondition = dev.kiln.runner.tuning.StopCondition.of(spec);
     if (store.tuningSpec(task.id()).isEmpty()) {
       store.recordTuningSpec(task.id(), TuningSpecJson.write(spec));
     }
     load();
+    spec.resumePreviousJobId().ifPresent(this::loadPrevious);
+  }
+
+  /**
+   * resumePreviousJobId: the trials of that earlier job feed this job's search (AI Platform uses
+   * "the previous trials' results in the new job"); this job still runs its own maxTrials.
+   */
+  private void loadPrevious(String jobId) {
+    if (store.findRun(jobId).isEmpty()) {
+      abortReason =
+          "resumePreviousJobId " + jobId + ": there is no tuning job with that id in this Kiln home";
+      return;
+    }
+    int n = 1_000_000;
+    for (ExecutionRecord e : store.executions(jobId, Set.of())) {
+      if (!e.nodeName().equals(node.name()) || store.tuningSpec(e.id()).isEmpty()) {
+        continue;
+      }
+      for (ExecutionRecord t : store.trials(e.id())) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (ParameterValue p : store.executionDetail(t.id()).parameters()) {
+          if (spec.parameters().stream().anyMatch(x -> x.name().equals(p.name()))) {
+            params.put(p.name(), plain(p.valueJson()));
+          }
+        }
+        OptionalDouble metric = dev.kiln.runner.tuning.TuningReport.metric(store, t.id(), spec);
+        Trial.State state =
+            t.status() == ExecutionStatus.SUCCEEDED || t.status() == ExecutionStatus.REUSED
+                ? Trial.State.SUCCEEDED
+                : t.status() == ExecutionStatus.STOPPED_EARLY ? Trial.State.STOPPED_EARLY : Trial.State.FAILED;
+        if (params.size() == spec.parameters().size()) {
+          prior.add(new Trial(n++, params, state, metric));
+        }
+      }
+    }
+    if (prior.isEmpty()) {
+      abortReason =
+          "resumePreviousJobId " + jobId + ": that run has no trials of a task node \"" + node.name()
+              + "\" searching these parameters";
+      return;
+    }
+    console.status(
+        node.name() + ": " + prior.size() + " trial(s) of tuning job " + jobId
+            + " feed the search (resumePreviousJobId)");
   }
 
   static long seedOf(String executionId) {
@@ -155,7 +212,7 @@ final class TuningDriver {
 
   /** The next trial to start now, if the budget, the parallelism and the search allow one. */
   synchronized Optional<Launch> next() {
-    if (abortReason != null || finishedSucceeding() >= targetTrials) {
+    if (abortReason != null || completedBecause != null || finishedSucceeding() >= targetTrials) {
       return Optional.empty();
     }
     long running = trials.values().stream().filter(t -> t.running).count();
@@ -201,7 +258,7 @@ final class TuningDriver {
   }
 
   private Optional<Map<String, Object>> suggest(int number) {
-    List<Trial> history = new ArrayList<>();
+    List<Trial> history = new ArrayList<>(prior);
     for (TrialState t : trials.values()) {
       if (t.number == number) {
         continue;
@@ -347,6 +404,16 @@ final class TuningDriver {
     t.status = status;
     t.error = status == ExecutionStatus.FAILED ? detail : null;
     readCurve(t);
+    if (completedBecause == null
+        && (status == ExecutionStatus.SUCCEEDED || status == ExecutionStatus.REUSED)) {
+      stopCondition
+          .check(t.lastValues, t.metric)
+          .ifPresent(
+              why -> {
+                completedBecause = "trial " + t.number + ": " + why;
+                console.status(node.name() + ": no more trials start: " + completedBecause);
+              });
+    }
     String metric = t.metric.isPresent() ? spec.metric() + "=" + num(t.metric.getAsDouble()) : "no " + spec.metric();
     console.status(
         node.name() + " trial " + t.number + "/" + targetTrials + ": "
@@ -362,16 +429,10 @@ final class TuningDriver {
   private void checkBudget() {
     List<TrialState> failed =
         trials.values().stream().filter(t -> t.status == ExecutionStatus.FAILED).toList();
-    if (abortReason == null && failed.size() >= spec.failureBudget()) {
-      StringBuilder b = new StringBuilder();
-      b.append(failed.size()).append(" trial(s) failed, reaching maxFailedTrials (")
-          .append(spec.failureBudget()).append("): ");
-      for (int i = 0; i < failed.size(); i++) {
-        TrialState f = failed.get(i);
-        b.append(i == 0 ? "" : "; ").append("trial ").append(f.number).append(" (execution ")
-            .append(f.executionId).append("): ").append(f.error);
-      }
-      abortReason = b.toString();
+    if (abortReason == null
+        && !failed.isEmpty()
+        && dev.kiln.runner.tuning.TrialFailures.stopAfterFailure(spec, failed.size())) {
+      abortReason = failures(failed);
     }
     boolean anyMetric = trials.values().stream().anyMatch(t -> t.metric.isPresent());
     boolean succeededWithout =
@@ -388,6 +449,33 @@ final class TuningDriver {
     }
   }
 
+  /** Ends the job as failed (the trials that run are cancelled by the scheduler). */
+  synchronized void abort(String reason) {
+    if (abortReason == null) {
+      abortReason = reason;
+    }
+  }
+
+  /** "2 trial(s) failed, reaching maxFailedTrials (2): trial 1 (execution ...): why; ..." */
+  private String failures(List<TrialState> failed) {
+    StringBuilder b = new StringBuilder();
+    b.append(failed.size()).append(" trial(s) failed");
+    if (spec.onTrialError() == dev.kiln.pipelines.tuning.OnTrialError.FAILURE_BUDGET) {
+      b.append(", reaching maxFailedTrials (").append(spec.failureBudget()).append(")");
+    } else {
+      b.append(" (on-child-error: ")
+          .append(spec.onTrialError().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .append(")");
+    }
+    b.append(": ");
+    for (int i = 0; i < failed.size(); i++) {
+      TrialState f = failed.get(i);
+      b.append(i == 0 ? "" : "; ").append("trial ").append(f.number).append(" (execution ")
+          .append(f.executionId).append("): ").append(f.error);
+    }
+    return b.toString();
+  }
+
   /** Running trials the scheduler must cancel: the job is over because it failed. */
   synchronized Optional<String> abortReason() {
     return Optional.ofNullable(abortReason);
@@ -402,7 +490,7 @@ final class TuningDriver {
     if (anyRunning()) {
       return false;
     }
-    if (abortReason != null) {
+    if (abortReason != null || completedBecause != null) {
       return true;
     }
     boolean allFinished = trials.values().stream().allMatch(t -> t.status.isFinished());
@@ -425,10 +513,22 @@ final class TuningDriver {
               + (seen.isEmpty() ? "" : " (the trials printed " + String.join(", ", seen) + ")"));
     }
     TrialState b = best.get();
+    List<TrialState> failed =
+        trials.values().stream().filter(t -> t.status == ExecutionStatus.FAILED).toList();
+    long succeeded =
+        trials.values().stream()
+            .filter(t -> t.status == ExecutionStatus.SUCCEEDED || t.status == ExecutionStatus.REUSED)
+            .count();
+    if (!failed.isEmpty()
+        && dev.kiln.runner.tuning.TrialFailures.jobFailed(spec, failed.size(), (int) succeeded)) {
+      return new Outcome(false, Optional.empty(), failures(failed));
+    }
     return new Outcome(
         true,
         Optional.of(b.executionId),
-        trials.size() + " trials; best: trial " + b.number + " (" + spec.metric() + "="
+        trials.size() + " trials"
+            + (completedBecause == null ? "" : " (stopped: " + completedBecause + ")")
+            + "; best: trial " + b.number + " (" + spec.metric() + "="
             + num(b.metric.getAsDouble()) + ", " + paramsText(b.params) + ")");
   }
 
@@ -464,6 +564,14 @@ final class TuningDriver {
           continue;
         }
         n.fieldNames().forEachRemaining(metricKeysSeen::add);
+        final JsonNode row = n;
+        row.fieldNames()
+            .forEachRemaining(
+                k -> {
+                  JsonNode x = row.get(k);
+                  t.lastValues.put(
+                      k, x.isNumber() ? (Object) x.asDouble() : x.isBoolean() ? (Object) x.asBoolean() : x.asText());
+                });
         JsonNode v = n.get(spec.metric());
         if (v != null && v.isNumber()) {
           points.add(new Curve.Point(stepOf((ObjectNode) n, points.size()), v.asDouble()));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.pipelines.tuning.Algorithm;
 import dev.kiln.pipelines.tuning.Goal;
 import dev.kiln.pipelines.tuning.MetricValue;
+import dev.kiln.pipelines.tuning.OnTrialError;
 import dev.kiln.pipelines.tuning.Scale;
 import dev.kiln.pipelines.tuning.SearchParameter;
 import dev.kiln.pipelines.tuning.TuningSpec;
@@ -26,7 +27,8 @@ import java.util.Optional;
  * with {@code parameterName}, {@code type}, {@code minValue}, {@code maxValue}, {@code
  * categoricalValues}, {@code discreteValues}, {@code scaleType}), plus Kiln's own fields under
  * {@code Kiln:} keys: {@code Kiln:metricValue}, {@code Kiln:fixedParameters}, {@code
- * Kiln:manualTrials}.
+ * Kiln:manualTrials}, and Valohai's task settings {@code Kiln:stopCondition}, {@code
+ * Kiln:targetValue}, {@code Kiln:onTrialError}, {@code Kiln:reuseTrials} (each only when set).
  */
 public final class TuningSpecJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,6 +82,14 @@ public final class TuningSpecJson {
         ObjectNode e = m.addObject();
         t.forEach(e::put);
       }
+    }
+    spec.stopCondition().ifPresent(c -> o.put("Kiln:stopCondition", c));
+    spec.targetValue().ifPresent(v -> o.put("Kiln:targetValue", v));
+    if (spec.onTrialError() != OnTrialError.FAILURE_BUDGET) {
+      o.put("Kiln:onTrialError", spec.onTrialError().name());
+    }
+    if (spec.reuseTrials()) {
+      o.put("Kiln:reuseTrials", true);
     }
     return o.toString();
   }
@@ -138,7 +148,15 @@ public final class TuningSpecJson {
             : Optional.empty(),
         MetricValue.valueOf(o.path("Kiln:metricValue").asText("LAST")),
         fixed,
-        manual);
+        manual,
+        o.hasNonNull("Kiln:stopCondition")
+            ? Optional.of(o.get("Kiln:stopCondition").asText())
+            : Optional.empty(),
+        o.hasNonNull("Kiln:targetValue")
+            ? Optional.of(o.get("Kiln:targetValue").asDouble())
+            : Optional.empty(),
+        OnTrialError.valueOf(o.path("Kiln:onTrialError").asText("FAILURE_BUDGET")),
+        o.path("Kiln:reuseTrials").asBoolean(false));
   }
 
   /** AI Platform's name of the algorithm; Bayesian is ALGORITHM_UNSPECIFIED there. */

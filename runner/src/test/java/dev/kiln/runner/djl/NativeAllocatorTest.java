@@ -68,4 +68,22 @@ class NativeAllocatorTest {
     NativeAllocator.apply(c, env);
     assertThat(env).containsEntry("LD_PRELOAD", "/lib/libtcmalloc_minimal.so.4 /x/libother.so");
   }
+
+  @Test
+  void onTheSystemsMallocGlibcIsTunedUnlessTheUserSaidOtherwise() {
+    NativeAllocator.Choice system = new NativeAllocator.Choice(null, "system");
+    Map<String, String> env = new HashMap<>();
+    env.put("MALLOC_ARENA_MAX", "8");
+    NativeAllocator.apply(system, env);
+    assertThat(env)
+        .containsEntry("MALLOC_ARENA_MAX", "8")
+        .containsEntry("MALLOC_MMAP_THRESHOLD_", "536870912")
+        .containsEntry("MALLOC_TRIM_THRESHOLD_", "536870912")
+        .containsEntry("MALLOC_TOP_PAD_", "67108864")
+        .doesNotContainKey("LD_PRELOAD");
+    // With tcmalloc preloaded glibc's variables mean nothing and are not set.
+    Map<String, String> tc = new HashMap<>();
+    NativeAllocator.apply(new NativeAllocator.Choice(Path.of("/lib/libtcmalloc_minimal.so.4"), "tc"), tc);
+    assertThat(tc).containsOnlyKeys("LD_PRELOAD");
+  }
 }

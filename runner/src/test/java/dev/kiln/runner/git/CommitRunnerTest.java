@@ -53,7 +53,7 @@ class CommitRunnerTest {
             # the reference pipeline, on the labels committed with the code
             pipeline: train-superbai
             inputs:
-              convert.labels: data/labels
+              convert-superbai.labels: data/labels
             params:
               train.epochs: 1
             """);
@@ -62,7 +62,7 @@ class CommitRunnerTest {
     CommitRunner.Loaded.Ready ready = (CommitRunner.Loaded.Ready) loaded;
     assertThat(ready.source()).isEqualTo("dsl:train-superbai");
     assertThat(ready.plan().pipeline().name()).isEqualTo("train-superbai");
-    assertThat(ready.inputs()).isEqualTo(Map.of("convert.labels", List.of("data/labels")));
+    assertThat(ready.inputs()).isEqualTo(Map.of("convert-superbai.labels", List.of("data/labels")));
     assertThat(ready.params()).isEqualTo(Map.of("train.epochs", List.of("1")));
   }
 

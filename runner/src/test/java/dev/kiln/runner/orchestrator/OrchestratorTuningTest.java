@@ -294,4 +294,141 @@ class OrchestratorTuningTest {
     int rerun = Files.readAllLines(counter).size() - runsBefore;
     assertThat(rerun).isEqualTo(5 - finishedBefore.size());
   }
+
+  @Test
+  void resumePreviousJobIdFeedsTheEarlierTrialsToTheSearch() {
+    Path counter = home.resolve("count.txt");
+    Step step = fit(counter.toString());
+    RunResult first =
+        orchestrator.run(tunedPlan(step, spec(Algorithm.RANDOM_SEARCH, 3, 1, 0), false), RunOptions.of("t"));
+    assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
+    List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Console recording =
+        new Console() {
+          @Override
+          public void stepLine(String node, boolean stderr, String text) {}
+
+          @Override
+          public void status(String text) {
+            said.add(text);
+          }
+        };
+    orchestrator.close();
+    orchestrator =
+        new Orchestrator(
+            store, OrchestratorConfig.of(home, home).withSlots(2, 0),
+            Map.of(ExecutorKind.PROCESS, new ProcessExecutor(Map.of())), recording);
+    TuningSpec more = spec(Algorithm.BAYESIAN_TPE, 2, 1, 0).withResumePreviousJobId(Optional.of(first.runId()));
+    RunResult second = orchestrator.run(tunedPlan(step, more, false), RunOptions.of("t"));
+    assertThat(second.status()).as(second.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.trials(task(second.runId()).id())).hasSize(2);
+    assertThat(said).contains("fit: 3 trial(s) of tuning job " + first.runId() + " feed the search (resumePreviousJobId)");
+
+    TuningSpec unknown = spec(Algorithm.BAYESIAN_TPE, 2, 1, 0).withResumePreviousJobId(Optional.of("no-such-job"));
+    RunResult third = orchestrator.run(tunedPlan(step, unknown, false), RunOptions.of("t"));
+    assertThat(third.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(task(third.runId()).errorMessage())
+        .isEqualTo("resumePreviousJobId no-such-job: there is no tuning job with that id in this Kiln home");
+    assertThat(store.trials(task(third.runId()).id())).isEmpty();
+  }
+
+  static TuningSpec valohai(
+      Algorithm algorithm, int trials, Optional<Double> target, dev.kiln.pipelines.tuning.OnTrialError onError) {
+    return new TuningSpec(
+        "loss", Goal.MINIMIZE, List.of(new SearchParameter.DoubleRange("x", 0.0, 1.0, Scale.LINEAR)),
+        algorithm, trials, 1, 0, false, Optional.empty(), MetricValue.LAST, Map.of(), List.of(),
+        Optional.empty(), target, onError, false);
+  }
+
+  @Test
+  void aTargetValueReachedEndsTheJobAsASuccess() {
+    Path counter = home.resolve("count.txt");
+    // Any loss below 1 meets the target: the first trial ends the job.
+    RunResult r =
+        orchestrator.run(
+            tunedPlan(
+                fit(counter.toString()),
+                valohai(Algorithm.RANDOM_SEARCH, 8, Optional.of(1.0),
+                    dev.kiln.pipelines.tuning.OnTrialError.FAILURE_BUDGET),
+                false),
+            RunOptions.of("t"));
+    assertThat(r.status()).as(r.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.trials(task(r.runId()).id())).hasSize(1);
+  }
+
+  @Test
+  void onChildErrorDecidesWhetherFailedTrialsFailTheJob() {
+    // x above 0.5 fails; the others succeed.
+    Step flaky =
+        Step.command(
+                "fit",
+                "X={parameter-value:x}; awk -v x=$X 'BEGIN { if (x > 0.5) exit 3; printf \"{\\\"loss\\\": %.8f}\\n\", (x - 0.3) ^ 2 }'")
+            .addParameter(ParameterSpec.builder("x", ParameterType.FLOAT).optDefault(0.9).build())
+            .build();
+    TuningSpec complete =
+        new TuningSpec(
+            "loss", Goal.MINIMIZE, List.of(), Algorithm.MANUAL_SEARCH, 3, 1, 0, false,
+            Optional.empty(), MetricValue.LAST, Map.of(),
+            List.of(Map.of("x", "0.2"), Map.of("x", "0.9"), Map.of("x", "0.4")),
+            Optional.empty(), Optional.empty(),
+            dev.kiln.pipelines.tuning.OnTrialError.CONTINUE_AND_COMPLETE, false);
+    RunResult ok = orchestrator.run(tunedPlan(flaky, complete, false), RunOptions.of("t"));
+    assertThat(ok.status()).as(ok.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    assertThat(store.trials(task(ok.runId()).id())).extracting(ExecutionRecord::status)
+        .containsExactly(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.SUCCEEDED);
+
+    TuningSpec stopAll =
+        new TuningSpec(
+            "loss", Goal.MINIMIZE, List.of(), Algorithm.MANUAL_SEARCH, 3, 1, 0, false,
+            Optional.empty(), MetricValue.LAST, Map.of(),
+            List.of(Map.of("x", "0.2"), Map.of("x", "0.9"), Map.of("x", "0.4")),
+            Optional.empty(), Optional.empty(),
+            dev.kiln.pipelines.tuning.OnTrialError.STOP_ALL_AND_ERROR, false);
+    RunResult failed = orchestrator.run(tunedPlan(flaky, stopAll, false), RunOptions.of("t"));
+    assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(store.trials(task(failed.runId()).id())).hasSize(2);
+    assertThat(task(failed.runId()).errorMessage())
+        .startsWith("1 trial(s) failed (on-child-error: stop-all-and-error): trial 2 (execution ");
+  }
+
+  @Test
+  void appendOnTheReceivingNodeBringsEveryTrialsOutputs() {
+    Path counter = home.resolve("count.txt");
+    Step step = fit(counter.toString());
+    Step gather =
+        Step.command("gather", "find $VH_INPUTS_DIR/model -type f | sort")
+            .addInput(InputSpec.of("model"))
+            .build();
+    Node.Task task =
+        new Node.Task(
+            "fit", Optional.of("fit"), Optional.of("search"), StepOverride.NONE, OnError.STOP_ALL,
+            EdgeMergeMode.REPLACE, List.of(), Map.of());
+    Node all =
+        new Node.Execution(
+            "all", "gather", StepOverride.NONE, OnError.STOP_ALL, EdgeMergeMode.APPEND, List.of(),
+            Map.of());
+    Pipeline p =
+        new Pipeline(
+            "tuned", List.of(task, all),
+            List.of(OrchestratorTest.edge("fit.output.model.txt", "all.input.model")), List.of(),
+            false, Map.of());
+    Project project =
+        new Project(
+            List.of(step, gather), List.of(p),
+            List.of(
+                new TaskBlueprint(
+                    "search", Optional.of("fit"), Optional.empty(), Map.of(),
+                    Optional.of(spec(Algorithm.RANDOM_SEARCH, 3, 1, 0)))),
+            List.of());
+    RunResult r = orchestrator.run(Planner.plan(project, p, Map.of(), Map.of()), RunOptions.of("t"));
+    assertThat(r.status()).as(r.summary()).isEqualTo(RunStatus.SUCCEEDED);
+    ExecutionRecord gathered = store.findExecution(r.runId(), "all").orElseThrow();
+    List<ExecutionRecord> trials = store.trials(task(r.runId()).id());
+    assertThat(store.executionDetail(gathered.id()).inputs())
+        .extracting(i -> i.fileName() + " from " + i.producingExecutionId())
+        .containsExactly(
+            "trial-1/model.txt from " + trials.get(0).id(),
+            "trial-2/model.txt from " + trials.get(1).id(),
+            "trial-3/model.txt from " + trials.get(2).id());
+  }
 }

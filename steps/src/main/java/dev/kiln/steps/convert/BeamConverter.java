@@ -115,7 +115,7 @@ public final class BeamConverter {
     long start = System.nanoTime();
     LabelFormat format =
         options.format().isPresent() ? options.format().get() : LabelFormat.detect(options.input());
-    ReadResult read = format.reader().read(options.input(), options.scope());
+    ReadResult read = options.reader(format).read(options.input(), options.scope());
     ClassList classes =
         options.classes().orElseGet(() -> ClassList.build(read.declaredClasses(), read.images()));
     Path out = options.outputDir().toAbsolutePath();

@@ -46,6 +46,7 @@ public final class ConvertLabelsFunction implements StepFunction {
             .optSplitter(splitter(context))
             .optShards(context.intParameter("shards"))
             .optBoxPolicy(boxPolicy(context.stringParameter("box_policy")))
+            .optFormatOptions(formatOptions(context))
             .optOutputFormat(
                 OutputFormat.fromId(
                     context.parameter("output_format").map(v -> v.render()).orElse("tfrecord")));
@@ -197,6 +198,15 @@ public final class ConvertLabelsFunction implements StepFunction {
     return Splitter.ByFileList.read(bySplit);
   }
 
+  /** The parameters only some readers use ({@code polygons}, {@code tag_splits}), when set. */
+  static Map<String, String> formatOptions(StepContext context) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String name : List.of("polygons", "tag_splits")) {
+      context.parameter(name).ifPresent(v -> m.put(name, v.render()));
+    }
+    return m;
+  }
+
   private static BoxPolicy boxPolicy(String value) {
     return switch (value.strip().toLowerCase(Locale.ROOT)) {
       case "clip" -> BoxPolicy.CLIP;
@@ -233,8 +243,46 @@ public final class ConvertLabelsFunction implements StepFunction {
     }
     Path merged = Files.createTempDirectory("kiln-convert-" + context.executionId() + "-");
     link(context.inputDir("images"), images, merged);
+    for (Path f : images) {
+      if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+        String rel = context.inputDir("images").relativize(f).toString();
+        unpackImages(f, merged.resolve(rel.substring(0, rel.length() - ".zip".length())));
+      }
+    }
     link(labels, context.inputFiles("labels"), merged);
     return merged;
+  }
+
+  private static final java.util.Set<String> IMAGE_EXTENSIONS =
+      java.util.Set.of("jpg", "jpeg", "png", "gif", "bmp");
+
+  /**
+   * Unpacks the images of a zip given as input {@code images} (the Superb AI seed takes its images
+   * as one zip) into the merged tree, which is deleted after the conversion. Entries that would
+   * land outside {@code dir} are skipped.
+   */
+  static void unpackImages(Path zip, Path dir) throws IOException {
+    Path base = dir.toAbsolutePath().normalize();
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+      for (var en = z.entries(); en.hasMoreElements(); ) {
+        java.util.zip.ZipEntry e = en.nextElement();
+        String name = e.getName().replace('\\', '/');
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        Path dest = base.resolve(name).normalize();
+        if (e.isDirectory() || !IMAGE_EXTENSIONS.contains(ext) || !dest.startsWith(base)) {
+          continue;
+        }
+        Files.createDirectories(dest.getParent());
+        try (java.io.InputStream in = z.getInputStream(e)) {
+          Files.copy(in, dest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new IllegalArgumentException(
+          "input \"images\": " + zip.getFileName() + " is not a readable zip archive ("
+              + e.getMessage() + ")");
+    }
   }
 
   private static void link(Path root, List<Path> files, Path target) throws IOException {

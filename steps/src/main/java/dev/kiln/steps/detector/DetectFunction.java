@@ -1,7 +1,7 @@
 package dev.kiln.steps.detector;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +29,8 @@ import javax.imageio.ImageIO;
  * The {@code detect} step: runs the model on every image of the {@code image} input (image files,
  * or TFRecord shards of TF Object Detection API examples) and writes, per image, {@code
  * detections/<key>.json} with the TF Object Detection API's output fields and {@code
- * drawn/<key>.png} with the boxes, class names and scores drawn.
+ * drawn/<key>.png} with the boxes, class names and scores drawn; with {@code prelabels}, also
+ * the predictions as pre-labels for a labelling tool ({@link PreLabels}).
  */
 public final class DetectFunction implements StepFunction {
   static final int MAX_DETECTIONS = 100;
@@ -44,6 +45,9 @@ public final class DetectFunction implements StepFunction {
     float iou = (float) StepParams.real(context, "iou_threshold", 0.5);
     float score = (float) StepParams.real(context, "score_threshold", 0.5);
     int batchSize = StepParams.integer(context, "batch_size", 8);
+    PreLabels.Kind preLabels = PreLabels.Kind.parse(StepParams.string(context, "prelabels", "none"));
+    float preLabelScore = (float) StepParams.real(context, "prelabel_score_threshold", 0.5);
+    JsonNode project = project(context.inputFiles("project"));
     Device device = DetectorDevice.choose(context);
     context.reportDevice(DetectorDevice.name(device));
 
@@ -53,17 +57,17 @@ public final class DetectFunction implements StepFunction {
     Path drawDir = context.outputDir().resolve("drawn");
     Files.createDirectories(detDir);
     Files.createDirectories(drawDir);
-    try (NDManager manager = NDManager.newBaseManager(device)) {
-      SavedDetector.Loaded loaded =
-          SavedDetector.load(SavedDetector.locate(context.inputFiles("model"), "model"), manager,
-              size);
-      if (loaded.network().cfg().numClasses() != classes.size()) {
+    try (DetectorPredictor predictor =
+        DetectorPredictor.load(
+            SavedDetector.locate(context.inputFiles("model"), "model"),
+            device, size, score, iou, batchSize)) {
+      if (predictor.numClasses() != classes.size()) {
         throw new IllegalArgumentException(
-            "the model predicts " + loaded.network().cfg().numClasses()
+            "the model predicts " + predictor.numClasses()
                 + " classes, classes.txt lists " + classes.size());
       }
-      YoloDecoder decoder = new YoloDecoder(loaded.network().cfg(), score, iou, MAX_DETECTIONS);
       Set<String> used = new HashSet<>();
+      List<PreLabels.ImagePredictions> predictions = new ArrayList<>();
       long total = 0;
       for (int start = 0; start < images.size(); start += batchSize) {
         if (Thread.currentThread().isInterrupted()) {
@@ -71,8 +75,7 @@ public final class DetectFunction implements StepFunction {
         }
         List<Sample> batch = images.subList(start, Math.min(images.size(), start + batchSize));
         List<List<Detection>> dets =
-            Inference.detect(loaded.network(), manager,
-                batch.stream().map(Sample::image).toList(), decoder, batchSize);
+            predictor.detect(batch.stream().map(Sample::image).toList());
         for (int i = 0; i < batch.size(); i++) {
           Sample s = batch.get(i);
           String name = fileName(s.key(), used);
@@ -81,10 +84,40 @@ public final class DetectFunction implements StepFunction {
           ImageIO.write(draw(s.image(), dets.get(i), classes), "png",
               drawDir.resolve(name + ".png").toFile());
           total += dets.get(i).size();
+          predictions.add(
+              new PreLabels.ImagePredictions(
+                  s.key(), s.image().getWidth(), s.image().getHeight(), dets.get(i)));
         }
         context.progress("images", Math.min(images.size(), start + batchSize), images.size());
       }
+      PreLabels.write(
+          context.outputDir().resolve(PreLabels.DIR),
+          preLabels,
+          predictions,
+          classes,
+          project,
+          preLabelScore);
       context.logMetrics(Map.of("images", images.size(), "detections", total));
+    }
+  }
+
+  /** The Superb AI project.json of input {@code project}, or null when not given. */
+  static JsonNode project(List<Path> files) throws IOException {
+    List<Path> json =
+        files.stream().filter(f -> f.getFileName().toString().endsWith(".json")).toList();
+    if (json.isEmpty()) {
+      return null;
+    }
+    if (json.size() > 1) {
+      throw new IllegalArgumentException(
+          "input \"project\" has " + json.size() + " JSON files; give one Superb AI project.json");
+    }
+    try {
+      return JSON.readTree(json.get(0).toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "input \"project\": " + json.get(0).getFileName() + " is not JSON: "
+              + e.getOriginalMessage());
     }
   }
 

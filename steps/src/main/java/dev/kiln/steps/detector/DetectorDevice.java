@@ -15,7 +15,11 @@ final class DetectorDevice {
    * the one really used.
    */
   static Device choose(StepContext context) {
-    String wanted = context.engineOptions().get("djl.device");
+    return choose(context.engineOptions().get("djl.device"), context::log);
+  }
+
+  /** {@link #choose(StepContext)} for a device name given otherwise; {@code log} hears the fallback. */
+  static Device choose(String wanted, java.util.function.Consumer<String> log) {
     if (wanted == null || wanted.isBlank()) {
       return Engine.getInstance().defaultDevice();
     }
@@ -32,7 +36,7 @@ final class DetectorDevice {
     }
     int visible = Engine.getInstance().getGpuCount();
     if (id >= visible) {
-      context.log("djl.device " + w + " asked for, but the "
+      log.accept("djl.device " + w + " asked for, but the "
           + Engine.getInstance().getEngineName() + " engine sees " + visible
           + " GPU(s): using the CPU");
       return Device.cpu();

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.kiln.steps.tfrecord.ShardedTfRecordWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param progressEvery log a progress line every this many images
  * @param inputRoots further folders images may be read from besides the input's own (e.g. the
  *     step's input folders when the input is a tree of links to them); nothing outside is opened
+ * @param formatOptions settings only some formats read, by name (Superb AI: {@code polygons},
+ *     {@code tag_splits}); see {@link LabelFormat#reader(Map)}
  * @param outputFormat what the shards hold (default {@link OutputFormat#TFRECORD})
  */
 public record ConvertOptions(
@@ -38,6 +41,7 @@ public record ConvertOptions(
     Optional<ClassList> classes,
     int progressEvery,
     List<Path> inputRoots,
+    Map<String, String> formatOptions,
     OutputFormat outputFormat) {
 
   /** The default split: the source's own tags, otherwise 80% train / 20% test with seed 42. */
@@ -53,8 +57,47 @@ public record ConvertOptions(
     Objects.requireNonNull(classes, "classes");
     Objects.requireNonNull(outputFormat, "outputFormat");
     inputRoots = List.copyOf(inputRoots);
+    formatOptions = Map.copyOf(formatOptions);
     checkArgument(shards >= 1, "shards must be at least 1, got %s", shards);
     checkArgument(progressEvery >= 1, "progressEvery must be at least 1, got %s", progressEvery);
+  }
+
+  /** As before format options existed: none. */
+  public ConvertOptions(
+      Path input,
+      Path outputDir,
+      Optional<LabelFormat> format,
+      Splitter splitter,
+      BoxPolicy boxPolicy,
+      int shards,
+      ShardedTfRecordWriter.Assignment assignment,
+      Optional<ClassList> classes,
+      int progressEvery,
+      List<Path> inputRoots) {
+    this(input, outputDir, format, splitter, boxPolicy, shards, assignment, classes, progressEvery,
+        inputRoots, Map.of());
+  }
+
+  /** As before output formats existed: TFRecord. */
+  public ConvertOptions(
+      Path input,
+      Path outputDir,
+      Optional<LabelFormat> format,
+      Splitter splitter,
+      BoxPolicy boxPolicy,
+      int shards,
+      ShardedTfRecordWriter.Assignment assignment,
+      Optional<ClassList> classes,
+      int progressEvery,
+      List<Path> inputRoots,
+      Map<String, String> formatOptions) {
+    this(input, outputDir, format, splitter, boxPolicy, shards, assignment, classes, progressEvery,
+        inputRoots, formatOptions, OutputFormat.TFRECORD);
+  }
+
+  /** A reader for the format, configured by {@link #formatOptions}. */
+  public LabelReader reader(LabelFormat format) {
+    return format.reader(formatOptions);
   }
 
   /** The folders readers may open files in: the input's folder and {@link #inputRoots}. */
@@ -78,6 +121,7 @@ public record ConvertOptions(
     private ClassList classes;
     private int progressEvery = 1000;
     private List<Path> inputRoots = List.of();
+    private Map<String, String> formatOptions = Map.of();
     private OutputFormat outputFormat = OutputFormat.TFRECORD;
 
     private Builder() {}
@@ -132,6 +176,12 @@ public record ConvertOptions(
       return this;
     }
 
+    /** Format-specific settings by name, e.g. {@code polygons=bbox} for Superb AI exports. */
+    public Builder optFormatOptions(Map<String, String> formatOptions) {
+      this.formatOptions = Map.copyOf(formatOptions);
+      return this;
+    }
+
     public Builder optOutputFormat(OutputFormat outputFormat) {
       this.outputFormat = outputFormat;
       return this;
@@ -151,6 +201,7 @@ public record ConvertOptions(
           Optional.ofNullable(classes),
           progressEvery,
           inputRoots,
+          formatOptions,
           outputFormat);
     }
   }

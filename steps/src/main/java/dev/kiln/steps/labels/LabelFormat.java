@@ -22,6 +22,7 @@ public enum LabelFormat {
   YOLO("yolo"),
   IMAGE_FOLDERS("folders"),
   CSV("csv"),
+  SUPERBAI("superbai"),
   RECORDIO("recordio"),
   LST("lst");
 
@@ -46,9 +47,25 @@ public enum LabelFormat {
       case YOLO -> new YoloReader();
       case IMAGE_FOLDERS -> new ImageFolderReader();
       case CSV -> new CsvReader();
+      case SUPERBAI -> new SuperbAiReader();
       case RECORDIO -> new RecordIoLabelReader();
       case LST -> new LstReader();
     };
+  }
+
+  /**
+   * A fresh reader configured by format-specific options (see {@link
+   * ConvertOptions#formatOptions()}); formats without options ignore them.
+   */
+  public LabelReader reader(java.util.Map<String, String> options) {
+    if (this == SUPERBAI) {
+      return new SuperbAiReader(
+          SuperbAiReader.PolygonPolicy.parse(options.getOrDefault("polygons", "skip")),
+          options.containsKey("tag_splits")
+              ? SuperbAiReader.parseTagSplits(options.get("tag_splits"))
+              : SuperbAiReader.DEFAULT_TAG_SPLITS);
+    }
+    return reader();
   }
 
   /** Looks a format up by its id ({@code auto} is not a format: use {@link #detect}). */
@@ -67,7 +84,8 @@ public enum LabelFormat {
   }
 
   /**
-   * Guesses the format of a file or folder from names and a peek at contents, in this order: COCO
+   * Guesses the format of a file or folder from names and a peek at contents, in this order: a
+   * Superb AI Suite export ({@code project.json} or {@code meta/}, unpacked or zipped), COCO
    * ({@code _annotations.coco.json}), a manifest ({@code .manifest}/{@code .jsonl}), VOC XML, YOLO
    * ({@code classes.txt}/{@code obj.names}), JSON with COCO keys or SageMaker's {@code file}, CSV,
    * then folders of images. MXNet RecordIO ({@code .rec} starting with its magic) comes right after
@@ -88,6 +106,11 @@ public enum LabelFormat {
         }
         case "xml" -> {
           return PASCAL_VOC;
+        }
+        case "zip" -> {
+          if (SuperbAiReader.isExport(input)) {
+            return SUPERBAI;
+          }
         }
         case "rec" -> {
           if (RecordIoLabelReader.looksLikeRecordIo(input)) {
@@ -118,6 +141,9 @@ public enum LabelFormat {
     List<Path> all;
     try (Stream<Path> s = Files.walk(input, 4)) {
       all = s.filter(Files::isRegularFile).sorted().limit(200_000).toList();
+    }
+    if (SuperbAiReader.isExport(input)) {
+      return SUPERBAI;
     }
     if (all.stream().anyMatch(p -> p.getFileName().toString().equals(CocoReader.DEFAULT_FILE))) {
       return COCO;

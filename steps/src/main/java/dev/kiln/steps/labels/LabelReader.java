@@ -17,6 +17,7 @@ public sealed interface LabelReader
         YoloReader,
         ImageFolderReader,
         CsvReader,
+        SuperbAiReader,
         RecordIoLabelReader,
         LstReader {
 

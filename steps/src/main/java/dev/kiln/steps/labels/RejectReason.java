@@ -36,6 +36,13 @@ public enum RejectReason {
   /** No split could be assigned (no tag, not in any file list). */
   NO_SPLIT,
   /**
+   * A file the dataset names is not there (a Superb AI export without {@code project.json}, a
+   * label file named in a meta file but absent).
+   */
+  MISSING_FILE,
+  /** An object that is not a box (a polygon, keypoints, a polyline) and is not read as one. */
+  UNSUPPORTED_SHAPE,
+  /**
    * A RecordIO record whose framing is damaged: a bad magic, a record cut short, an {@code .idx}
    * offset past the end of the {@code .rec}.
    */

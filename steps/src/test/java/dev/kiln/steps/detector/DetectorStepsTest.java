@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.pipelines.ParamValue;
+import dev.kiln.steps.labels.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -128,7 +129,8 @@ class DetectorStepsTest {
     ImageIO.write(extra, "png", dIn.resolve("image/extra one.png").toFile());
     Path dOut = dir.resolve("d/outputs");
     FolderStepContext detect = new FolderStepContext(
-        Map.of("size", ParamValue.of(64), "score_threshold", ParamValue.of(0.001)),
+        Map.of("size", ParamValue.of(64), "score_threshold", ParamValue.of(0.001),
+            "prelabels", ParamValue.of("both"), "prelabel_score_threshold", ParamValue.of(0.001)),
         dIn, dOut, QUIET);
     new DetectFunction().run(detect);
     List<Path> jsons;
@@ -165,6 +167,31 @@ class DetectorStepsTest {
     assertThat(total).isPositive();
     assertThat(ImageIO.read(dOut.resolve("drawn/extra_one.png").toFile()).getWidth())
         .isEqualTo(80);
+
+    // the pre-labels: COCO results, and a Superb AI export that reads back as the same images
+    // and classes once the images are put beside it
+    Path pre = dOut.resolve("prelabels");
+    JsonNode results = new ObjectMapper().readTree(pre.resolve("coco_results.json").toFile());
+    assertThat(results.size()).isPositive().isLessThanOrEqualTo(total);
+    List<String> keys = new java.util.ArrayList<>();
+    for (Sample sample : TfRecordSamples.read(
+        Files.list(inputs.resolve("test")).sorted().toList(), 0, 3)) {
+      // named as Suite's image downloads are: the data key with its extension doubled
+      String ext = sample.key().substring(sample.key().lastIndexOf('.') + 1);
+      Path f = pre.resolve("images").resolve(sample.key() + "." + ext);
+      Files.createDirectories(f.getParent());
+      ImageIO.write(sample.image(), ext.equals("png") ? "png" : "jpeg", f.toFile());
+      keys.add(f.getFileName().toString());
+    }
+    Files.copy(dIn.resolve("image/extra one.png"), pre.resolve("images/extra one.png"));
+    keys.add("extra one.png");
+    dev.kiln.steps.labels.ReadResult back = new dev.kiln.steps.labels.SuperbAiReader().read(pre);
+    assertThat(back.rejections()).isEmpty();
+    assertThat(back.declaredClasses()).containsExactly("circle", "square", "triangle");
+    assertThat(back.images().stream().map(LabeledImage::filename))
+        .containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(back.images().stream().mapToInt(i -> i.boxes().size()).sum())
+        .isEqualTo(results.size());
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.kiln.compat.valohai.dto.ValohaiDto;
 import dev.kiln.compat.valohai.mapping.DomainToDto;
 import dev.kiln.compat.valohai.mapping.LocationIndex;
 import dev.kiln.compat.valohai.mapping.ProjectMapper;
+import dev.kiln.compat.valohai.mapping.TaskTuning;
 import dev.kiln.compat.valohai.yaml.LocatedYamlReader;
 import dev.kiln.compat.valohai.yaml.Mark;
 import dev.kiln.pipelines.Project;
@@ -89,6 +90,7 @@ public final class ValohaiYaml {
     diagnostics.addAll(dto.diagnostics());
     if (dto.config().isPresent()) {
       diagnostics.addAll(ConfigLinter.lint(file, dto.config().get()));
+      diagnostics.addAll(TaskTuning.lint(file, dto.config().get()));
     }
     return new ConfigResult(dto.config(), diagnostics);
   }

@@ -26,7 +26,7 @@ class DomainMappingTest {
     assertThat(r.diagnostics()).isEmpty();
     var pipeline = r.project().orElseThrow().pipeline("train-superbai").orElseThrow();
     assertThat(pipeline.edges().get(0).source())
-        .isEqualTo(new EdgeEnd("convert", PortKind.OUTPUT, "classes.txt"));
+        .isEqualTo(new EdgeEnd("convert-superbai", PortKind.OUTPUT, "classes.txt"));
     assertThat(pipeline.edges()).hasSize(6);
     assertThat(Files.exists(SAMPLE)).isTrue();
   }
@@ -35,17 +35,20 @@ class DomainMappingTest {
   void misspeltNodeGetsTheConventionsMessageExactly() throws IOException {
     // only the first pipeline's edge (train-superbai; shapes-demo has the same edge further on)
     String sample = Files.readString(SAMPLE);
-    int at = sample.indexOf("- [convert.output.test/*, train.input.test]");
+    String edge = "- [convert-superbai.output.test/*, train.input.test]";
+    int at = sample.indexOf(edge);
     String yaml = sample.substring(0, at)
-        + "- [convert.output.test/*, trian.input.test]"
-        + sample.substring(at + "- [convert.output.test/*, train.input.test]".length());
+        + "- [convert-superbai.output.test/*, trian.input.test]"
+        + sample.substring(at + edge.length());
     ReadResult r = ValohaiYaml.parse(Path.of("valohai.yaml"), yaml);
     assertThat(r.errors()).hasSize(1);
     Diagnostic d = r.errors().get(0);
-    int line = yaml.lines().toList().indexOf("      - [convert.output.test/*, trian.input.test]") + 1;
+    int line =
+        yaml.lines().toList().indexOf("      - [convert-superbai.output.test/*, trian.input.test]")
+            + 1;
     assertThat(d.toString())
-        .isEqualTo("valohai.yaml:" + line + ":33: error: pipeline \"train-superbai\" › edges[2].target:"
-            + " unknown node \"trian\" (known: convert, weights, train, detect); did you mean"
+        .isEqualTo("valohai.yaml:" + line + ":42: error: pipeline \"train-superbai\" › edges[2].target:"
+            + " unknown node \"trian\" (known: convert-superbai, weights, train, detect); did you mean"
             + " \"train\"?");
   }
 

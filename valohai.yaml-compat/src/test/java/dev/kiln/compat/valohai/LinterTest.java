@@ -66,7 +66,7 @@ class LinterTest {
   void notesNeverFailEvenStrict() {
     Path f = spec("examples/task-example.yaml");
     assertThat(Linter.run(List.of(f), true, out)).isEqualTo(Linter.OK);
-    assertThat(printed()).contains(": note: task \"task 1 single\"");
+    assertThat(printed()).contains(": note: Kiln: task \"task 1 single\": nothing is searched");
   }
 
   @Test

@@ -12,6 +12,13 @@ const POLL_MS = 2000;
 
 let pollTimer = null;
 let logTimer = null;
+// The node panel's event stream of a live execution (logs and metadata as they are stored).
+let nodeEvents = null;
+
+function stopNodeEvents() {
+  if (nodeEvents) nodeEvents.close();
+  nodeEvents = null;
+}
 let runEvents = null;
 let charts = [];
 
@@ -114,6 +121,7 @@ function stopTimers() {
   logTimer = null;
   if (runEvents) runEvents.close();
   runEvents = null;
+  stopNodeEvents();
   for (const c of charts) c.destroy();
   charts = [];
 }
@@ -541,6 +549,7 @@ async function selectNode(executionId) {
   const panel = document.getElementById('panel');
   if (!executionId) {
     if (logTimer) clearTimeout(logTimer);
+    stopNodeEvents();
     for (const c of charts) c.destroy();
     charts = [];
     panel.hidden = true;
@@ -602,6 +611,7 @@ function nodeTable(graph) {
 
 async function nodePanel(panel, executionId) {
   if (logTimer) clearTimeout(logTimer);
+  stopNodeEvents();
   for (const c of charts) c.destroy();
   charts = [];
   const view = await api('/api/executions/' + enc(executionId));
@@ -666,7 +676,8 @@ async function nodePanel(panel, executionId) {
   panel.appendChild(el('h3', { text: 'Log' }));
   const log = el('pre', { class: 'log', id: 'log' });
   panel.appendChild(log);
-  await Promise.all([metadataChart(metaBox, x.id), logTail(log, x.id, !isFinished(x.status))]);
+  const [chart] = await Promise.all([metadataChart(metaBox, x.id), logTail(log, x.id, false)]);
+  if (!isFinished(x.status)) follow(panel, log, chart, x.id);
 }
 
 function isFinished(status) {
@@ -677,16 +688,55 @@ function kv(k, v) {
   return el('tr', null, el('td', { text: k }), el('td', null, v));
 }
 
-async function logTail(pre, executionId, live) {
-  const first = await api('/api/executions/' + enc(executionId) + '/logs?tail=500');
-  appendLines(pre, first.lines);
-  let last = first.last;
+/**
+ * Follows a live execution: new log lines and metadata entries arrive over server-sent events as
+ * soon as they are stored; where the stream cannot open (or fails) the panel polls instead.
+ */
+function follow(panel, pre, chart, executionId) {
+  const lastLog = Number(pre.dataset.last || 0);
+  if (!window.EventSource) {
+    logTail(pre, executionId, true, lastLog);
+    return;
+  }
+  const source = new EventSource('/api/executions/' + enc(executionId) + '/events?afterLog=' + lastLog + '&afterMeta=' + chart.last());
+  nodeEvents = source;
+  panel.dataset.streaming = 'true';
+  source.addEventListener('logs', ev => {
+    const data = JSON.parse(ev.data);
+    appendLines(pre, data.lines);
+    pre.dataset.last = data.last;
+  });
+  source.addEventListener('metadata', ev => chart.add(JSON.parse(ev.data).entries));
+  source.addEventListener('end', () => {
+    source.close();
+    if (nodeEvents === source) nodeEvents = null;
+    panel.dataset.streaming = 'ended';
+  });
+  source.onerror = () => {
+    // A stream the server refused or dropped: poll from where it got to.
+    source.close();
+    if (nodeEvents !== source) return;
+    nodeEvents = null;
+    panel.dataset.streaming = 'polling';
+    logTail(pre, executionId, true, Number(pre.dataset.last || 0));
+  };
+}
+
+async function logTail(pre, executionId, live, from) {
+  let last = from || 0;
+  if (from === undefined) {
+    const first = await api('/api/executions/' + enc(executionId) + '/logs?tail=500');
+    appendLines(pre, first.lines);
+    last = first.last;
+    pre.dataset.last = last;
+  }
   if (!live) return;
   const poll = async () => {
     try {
       const more = await api('/api/executions/' + enc(executionId) + '/logs?after=' + last + '&limit=1000');
       appendLines(pre, more.lines);
       last = more.last;
+      pre.dataset.last = last;
       const panel = document.getElementById('panel');
       if (panel && panel.dataset.executionId === executionId) logTimer = setTimeout(poll, POLL_MS);
     } catch (e) {
@@ -735,9 +785,25 @@ function points(entries, xKey, yKey) {
   return pts;
 }
 
+/** Draws an execution's metadata; returns {add(entries), last()} for entries that arrive later. */
 async function metadataChart(box, executionId) {
   const data = await api('/api/executions/' + enc(executionId) + '/metadata');
-  const entries = data.entries;
+  const entries = data.entries.slice();
+  let last = data.last || 0;
+  const handle = {
+    last: () => last,
+    add: more => {
+      if (!more.length) return;
+      entries.push(...more);
+      last = more[more.length - 1].seq;
+      render();
+    },
+  };
+  const render = () => {
+  const prevX = box.querySelector('#chart-x');
+  const prevY = box.querySelector('#chart-y');
+  const keepX = prevX ? prevX.value : null;
+  const keepY = prevY ? prevY.value : null;
   clear(box);
   if (!entries.length) {
     box.appendChild(el('p', { class: 'muted', text: 'no metadata' }));
@@ -747,6 +813,8 @@ async function metadataChart(box, executionId) {
   const xs = ['step', 'epoch', '_time', 'index'].filter(k => k === '_time' || k === 'index' || entries.some(e => typeof (e.json || {})[k] === 'number'));
   const xSel = el('select', { id: 'chart-x' }, xs.map(k => el('option', { value: k, text: 'x: ' + k })));
   const ySel = el('select', { id: 'chart-y' }, ys.map(k => el('option', { value: k, text: 'y: ' + k })));
+  if (keepX && xs.includes(keepX)) xSel.value = keepX;
+  if (keepY && ys.includes(keepY)) ySel.value = keepY;
   const canvas = el('canvas', { id: 'metadata-chart' });
   const latest = entries[entries.length - 1].json;
   append(box, [
@@ -776,6 +844,9 @@ async function metadataChart(box, executionId) {
   xSel.addEventListener('change', draw);
   ySel.addEventListener('change', draw);
   draw();
+  };
+  render();
+  return handle;
 }
 
 // ------------------------------------------------------------------ artifact lineage
@@ -936,10 +1007,12 @@ function tuningContent(view, state) {
       (spec.algorithm ? ' · ' + (spec.algorithm === 'ALGORITHM_UNSPECIFIED' ? 'Bayesian (TPE)' : spec.algorithm) : '') +
       (spec.enableTrialEarlyStopping ? ' · early stopping' : '') +
       (view.finished ? '' : ' · live'), ' · ',
-      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' })),
+      el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(view.executionId), text: 'the task node in its run' }),
+      view.trials.length > 1 ? [' · ', el('a', { id: 'compare-trials', href: '#/compare/' + view.trials.slice(0, 100).map(t => enc(t.executionId)).join(','),
+        text: 'compare the trials' + (view.trials.length > 100 ? ' (the first 100)' : '') })] : null),
     el('p', { id: 'tuning-best' }, best
       ? ['best: ', el('b', { text: 'trial ' + best.trial }), ', ' + view.metric + ' ' + fmtNum(best.metric),
-        params.length ? ' with ' + params.map(p => p.name + ' ' + fmtValue(best.parameters[p.name])).join(', ') : '']
+        params.length ? ' with ' + params.map(p => p.name + ' ' + fmtValue(paramValue(best, p))).join(', ') : '']
       : el('span', { class: 'muted', text: 'no best trial yet' })));
   const table = trialsTable(view, state);
   const statuses = [...new Set(view.trials.map(t => t.status))];
@@ -953,6 +1026,14 @@ function tuningContent(view, state) {
     params.map((p, i) => parameterScatter(view, p, i)),
     curvesChart(view));
   return [header, table, el('h3', { text: 'Charts' }), legend, charts];
+}
+
+// A trial's value of a searched parameter; a number the step recorded as text counts as a number
+// unless the parameter is categorical.
+function paramValue(t, p) {
+  const v = (t.parameters || {})[p.name];
+  if (typeof v === 'string' && p.spec.type && p.spec.type !== 'CATEGORICAL' && v.trim() !== '' && isFinite(Number(v))) return Number(v);
+  return v;
 }
 
 // The searched parameters, from the spec (in its order); without any, those the trials ran with.
@@ -969,7 +1050,7 @@ function trialsTable(view, state) {
   const params = tuningParams(view);
   const columns = [
     { key: 'trial', name: 'trial', get: t => t.trial, num: true },
-    ...params.map(p => ({ key: 'param:' + p.name, name: p.name, get: t => (t.parameters || {})[p.name], num: true, param: true })),
+    ...params.map(p => ({ key: 'param:' + p.name, name: p.name, get: t => paramValue(t, p), num: true, param: true })),
     { key: 'metric', name: view.metric + (view.goal === 'MINIMIZE' ? ' ↓' : ' ↑'), get: t => t.metric, num: true },
     { key: 'status', name: 'status', get: t => t.status },
     { key: 'duration', name: 'duration', get: t => t.durationSeconds, num: true },
@@ -1000,7 +1081,7 @@ function trialsTable(view, state) {
       el('td', { class: 'num' },
         el('a', { href: '#/run/' + enc(view.runId) + '/node/' + enc(t.executionId), text: t.trial }),
         isBest ? el('span', { class: 'best-mark', title: 'best trial', text: ' ★ best' }) : null),
-      params.map(p => el('td', { class: 'num', text: fmtValue((t.parameters || {})[p.name]) })),
+      params.map(p => el('td', { class: 'num', text: fmtValue(paramValue(t, p)) })),
       el('td', { class: 'num metric', text: fmtNum(t.metric) }),
       el('td', null, badge(t.status)),
       el('td', { class: 'num', text: t.durationSeconds === null || t.durationSeconds === undefined ? '' : fmtSeconds(t.durationSeconds) }));
@@ -1174,8 +1255,8 @@ function metricPerTrialChart(view) {
 
 function parameterScatter(view, p, index) {
   const spec = p.spec || {};
-  const measured = view.trials.filter(t => typeof t.metric === 'number' && (t.parameters || {})[p.name] !== undefined);
-  const values = measured.map(t => t.parameters[p.name]);
+  const measured = view.trials.filter(t => typeof t.metric === 'number' && paramValue(t, p) !== undefined && paramValue(t, p) !== null);
+  const values = measured.map(t => paramValue(t, p));
   const bounds = [spec.minValue, spec.maxValue].filter(v => typeof v === 'number');
   let xs;
   if (spec.type === 'CATEGORICAL' || (!spec.type && values.some(v => typeof v !== 'number'))) {
@@ -1190,9 +1271,21 @@ function parameterScatter(view, p, index) {
   const ys = linearScale(measured.map(t => t.metric));
   const f = chartFrame({ class: 'tchart scatter', 'data-param': p.name }, view.metric + ' against ' + p.name,
     xs, ys, p.name + (xs.kind === 'log' ? ' (log scale)' : ''), view.metric);
+  // trials of the same category spread side by side inside its band, so none hides another
+  const bandPx = xs.kind === 'band' ? xs.bandWidth * (TC.w - TC.l - TC.r) : 0;
+  const perCat = new Map();
   for (const t of measured) {
-    const v = t.parameters[p.name];
-    f.plot.appendChild(trialPoint(view, t, f.X(v), f.Y(t.metric), p.name + ' ' + fmtValue(v)));
+    const k = String(paramValue(t, p));
+    perCat.set(k, [...(perCat.get(k) || []), t]);
+  }
+  for (const t of measured) {
+    const v = paramValue(t, p);
+    let dx = 0;
+    if (xs.kind === 'band') {
+      const same = perCat.get(String(v));
+      dx = (same.indexOf(t) - (same.length - 1) / 2) * Math.min(14, bandPx * 0.7 / same.length);
+    }
+    f.plot.appendChild(trialPoint(view, t, f.X(v) + dx, f.Y(t.metric), p.name + ' ' + fmtValue(v)));
   }
   return chartBox(id, f.root);
 }
@@ -1229,7 +1322,8 @@ function curvesChart(view) {
     const stopped = t.status === 'STOPPED_EARLY';
     legend.appendChild(el('span', { class: 'legend-item' + (stopped ? ' stopped-early' : ''), 'data-trial': t.trial },
       svgSwatch(svg('line', { x1: 0, y1: 8, x2: 16, y2: 8, stroke: colour, class: 'curve' + (stopped ? ' stopped-early' : '') })),
-      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
+      'trial ' + t.trial + (stopped ? ' ✕ stopped early' : '') + (t.status === 'FAILED' ? ' (failed)' : '')
+        + (t.status === 'RUNNING' ? ' (running)' : '') + (t.executionId === view.bestTrial ? ' ★' : '')));
   }
   return chartBox('chart-curves', f.root, legend);
 }

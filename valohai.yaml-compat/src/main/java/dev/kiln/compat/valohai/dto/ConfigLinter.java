@@ -342,12 +342,6 @@ public final class ConfigLinter {
         }
       }
     }
-    if (!t.parameters().isEmpty() || !t.parameterSets().isEmpty()) {
-      report(
-          Severity.NOTE,
-          keyMark(t.source(), "name"),
-          label + ": task blueprints (parameter sweeps) are kept, but Kiln cannot run sweeps yet");
-    }
   }
 
   private static String key(YamlNode src, String dashed) {

@@ -105,6 +105,14 @@ public final class DtoReader {
   static final List<String> VARIANT_STYLES =
       List.of("linear", "logspace", "multiple", "random", "single");
 
+  /**
+   * Kiln's own keys ({@code Kiln:goal}...), where Valohai is silent: not warned about as unknown
+   * here, linted by the mapping layer that reads them.
+   */
+  public static boolean isKilnKey(String key) {
+    return key.regionMatches(true, 0, "Kiln:", 0, 5);
+  }
+
   /** The records read, when the file had the right overall shape, and every problem found. */
   public record Result(Optional<Config> config, List<Diagnostic> diagnostics) {
     public Result {
@@ -577,7 +585,7 @@ public final class DtoReader {
     // The reference parser reads both `execution-count` and `execution_count`.
     for (YamlNode.Entry e : o.map.entries()) {
       String k = e.key().replace('_', '-');
-      if (!TASK_KEYS.contains(k)) {
+      if (!TASK_KEYS.contains(k) && !isKilnKey(e.key())) {
         report(
             Severity.WARNING,
             e.keyMark(),

@@ -81,6 +81,7 @@ public final class ProjectMapper {
     List<Endpoint> endpoints = new ArrayList<>();
     List<ValohaiDto.Deployment> deployments = new ArrayList<>();
     Map<String, Integer> occurrences = new HashMap<>();
+    Map<String, ValohaiDto.Step> stepDtos = TaskTuning.steps(config);
     for (ValohaiDto.Item item : config.items()) {
       int n = occurrences.merge(item.kind() + ":" + item.name(), 1, Integer::sum);
       ModelPath base = new ModelPath(item.kind(), item.name(), 1, List.of()).occurrence(n);
@@ -92,7 +93,7 @@ public final class ProjectMapper {
       } else if (item instanceof ValohaiDto.Pipeline p) {
         pipelines.add(pipeline(p, base.key()));
       } else if (item instanceof ValohaiDto.Task t) {
-        tasks.add(task(t));
+        tasks.add(task(t, stepDtos));
       } else if (item instanceof ValohaiDto.Endpoint e) {
         endpoints.add(new Endpoint(e.name(), definition(e.source(), e)));
       } else if (item instanceof ValohaiDto.Deployment d) {
@@ -451,7 +452,7 @@ public final class ProjectMapper {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static TaskBlueprint task(ValohaiDto.Task t) {
+  private static TaskBlueprint task(ValohaiDto.Task t, Map<String, ValohaiDto.Step> steps) {
     Map<String, Object> def = new LinkedHashMap<>();
     if (t.source() instanceof YamlMap m) {
       for (YamlNode.Entry e : m.entries()) {
@@ -461,7 +462,8 @@ public final class ProjectMapper {
       }
     }
     return new TaskBlueprint(
-        t.name(), Optional.ofNullable(t.step()), Optional.ofNullable(t.type()), def);
+        t.name(), Optional.ofNullable(t.step()), Optional.ofNullable(t.type()), def,
+        TaskTuning.spec(t, steps));
   }
 
   private static Map<String, Object> definition(YamlNode source, ValohaiDto.Endpoint e) {
