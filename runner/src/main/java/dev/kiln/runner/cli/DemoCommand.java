@@ -101,6 +101,15 @@ final class DemoCommand implements Callable<Integer> {
               + " maximising AP; each trial trains for --train-seconds (default 75 with --tune)")
   boolean tune;
 
+  @Option(
+      names = "--algorithm",
+      paramLabel = "NAME",
+      description =
+          "detection (default): the detector pipeline; classification: the image-classification"
+              + " pipeline on generated shapes (--images, --image-size, --epochs, --tune and"
+              + " --serve apply to detection)")
+  String algorithm = "detection";
+
   @Option(names = "--serve", description = "keep the viewer running afterwards (Ctrl-C stops it)")
   boolean serve;
 
@@ -118,6 +127,16 @@ final class DemoCommand implements Callable<Integer> {
     int trainSeconds = this.trainSeconds != null ? this.trainSeconds : tune ? 75 : 240;
     if (tune && fromYaml) {
       throw new UserException("--tune runs the Java DSL pipeline; leave out --from-yaml");
+    }
+    if (algorithm.equals("classification")) {
+      try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus)) {
+        return ClassificationDemo.run(
+            runtime, fromYaml, this.trainSeconds != null ? this.trainSeconds : 120, seed, params,
+            out, err);
+      }
+    } else if (!algorithm.equals("detection")) {
+      throw new UserException(
+          "--algorithm " + algorithm + ": expected detection or classification");
     }
     String pipelineName = tune ? ShapesDemo.TUNED_NAME : ShapesDemo.NAME;
     try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus)) {
