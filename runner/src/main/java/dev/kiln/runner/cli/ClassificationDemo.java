@@ -105,9 +105,10 @@ final class ClassificationDemo {
                 j.path("accuracy").asDouble(), j.path("precision").asDouble(),
                 j.path("recall").asDouble(), j.path("f1").asDouble(), j.path("test_images").asInt())));
       }
-      if (node.equals("predict")) {
-        err.println("kiln demo: predictions: " + home.resolve("executions").resolve(e.execution().id())
-            .resolve("outputs").resolve("predictions"));
+      Path predictions =
+          home.resolve("executions").resolve(e.execution().id()).resolve("outputs").resolve("predictions");
+      if (node.equals("predict") && Files.isDirectory(predictions)) {
+        err.println("kiln demo: predictions: " + predictions);
       }
     }
     err.println("kiln demo: see the run with  ./kiln show " + result.runId());
