@@ -76,7 +76,13 @@ public final class LineageStore implements AutoCloseable {
   private LineageStore(StoreConfig config, ConnectionPool pool) {
     this.config = config;
     this.pool = pool;
-    this.artifacts = new ArtifactStore(config.artifactsDir());
+    this.artifacts =
+        config.hasS3Artifacts()
+            ? ArtifactStore.inS3(
+                config.artifactsDir(),
+                config.s3Artifacts(),
+                dev.kiln.lineage.artifact.S3Storage.open(config.s3Settings()))
+            : new ArtifactStore(config.artifactsDir());
   }
 
   /**
@@ -93,7 +99,7 @@ public final class LineageStore implements AutoCloseable {
     return config;
   }
 
-  /** The content-addressed store for this KILN_HOME's files. */
+  /** The content-addressed store for this KILN_HOME's files (or for KILN_ARTIFACTS in S3). */
   public ArtifactStore artifacts() {
     return artifacts;
   }
@@ -1031,6 +1037,7 @@ public final class LineageStore implements AutoCloseable {
   @Override
   public void close() {
     try {
+      artifacts.close();
       pool.close();
     } catch (SQLException e) {
       throw new LineageStoreException(

@@ -69,7 +69,8 @@ public final class ConvertLabels {
                   "auto",
                   "the label format; auto detects it",
                   "auto", "coco", "sagemaker", "manifest", "voc", "yolo", "folders", "csv",
-                  "superbai"))
+                  "superbai",
+                  "recordio", "lst"))
           .addParameter(Params.real("test_ratio", 0.2, 0.0, 1.0, "share of images for test/"))
           .addParameter(Params.integer("seed", 42, "seed of the train/test split"))
           .addParameter(
@@ -81,6 +82,14 @@ public final class ConvertLabels {
                       + " seed, ignoring tags; files: the split_lists input only",
                   "auto", "tags", "ratio", "files"))
           .addParameter(Params.integer("shards", 4, 1, "TFRecord files per split"))
+          .addParameter(
+              Params.choice(
+                  "output_format",
+                  "tfrecord",
+                  "tfrecord: TFRecord shards of tf.Example; recordio: MXNet RecordIO .rec files"
+                      + " with their .idx, for SageMaker's object detector",
+                  "tfrecord",
+                  "recordio"))
           .addParameter(
               Params.choice(
                   "box_policy", "clip", "boxes outside the image: clip or reject", "clip",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       BenchCommand.class,
       ServeCommand.class,
+      EndpointCommand.class,
       StepCommand.class,
       CommandLine.HelpCommand.class
     })

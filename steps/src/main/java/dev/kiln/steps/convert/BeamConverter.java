@@ -202,12 +202,13 @@ public final class BeamConverter {
       perSplit.putIfAbsent(split, 0L);
       String prefix = declared.contains(split) ? split : fileSafe(split);
       for (int i = 0; i < options.shards(); i++) {
-        String name = ShardedTfRecordWriter.shardName(prefix, i, options.shards());
-        Path f = Files.createDirectories(out.resolve(prefix)).resolve(name);
-        if (!Files.exists(f)) {
-          Files.write(f, new byte[0]);
+        for (String name : options.outputFormat().shardFiles(prefix, i, options.shards())) {
+          Path f = Files.createDirectories(out.resolve(prefix)).resolve(name);
+          if (!Files.exists(f)) {
+            Files.write(f, new byte[0]);
+          }
+          shardFiles.add(prefix + "/" + name);
         }
-        shardFiles.add(prefix + "/" + name);
       }
     }
 
@@ -291,7 +292,8 @@ public final class BeamConverter {
                         options.shards(),
                         Set.copyOf(options.splitter().declaredSplits()),
                         options.outputDir(),
-                        folder)))
+                        folder,
+                        options.outputFormat())))
             .setCoder(reportCoder);
     PCollectionList.of(early)
         .and(shardReports)

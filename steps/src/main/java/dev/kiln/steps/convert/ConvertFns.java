@@ -4,10 +4,13 @@ import dev.kiln.steps.labels.BoxAnnotation;
 import dev.kiln.steps.labels.BoxPolicy;
 import dev.kiln.steps.labels.ClassList;
 import dev.kiln.steps.labels.LabeledImage;
+import dev.kiln.steps.labels.OutputFormat;
 import dev.kiln.steps.labels.RecordConverter;
 import dev.kiln.steps.labels.Rejection;
 import dev.kiln.steps.labels.Splitter;
 import dev.kiln.steps.labels.Validation;
+import dev.kiln.steps.recordio.ImageRecord;
+import dev.kiln.steps.recordio.RecordIoWriter;
 import dev.kiln.steps.tfrecord.ShardedTfRecordWriter;
 import dev.kiln.steps.tfrecord.TfRecordWriter;
 import java.io.IOException;
@@ -170,17 +173,24 @@ final class ConvertFns {
     private final java.util.ArrayDeque<Future<RecordConverter.Outcome>> pending =
         new java.util.ArrayDeque<>();
 
+    private final OutputFormat format;
+
     Lookahead(List<WorkItem> items, ClassList classes, ExecutorService pool) {
+      this(items, classes, pool, OutputFormat.TFRECORD);
+    }
+
+    Lookahead(List<WorkItem> items, ClassList classes, ExecutorService pool, OutputFormat format) {
       this.items = items.iterator();
       this.classes = classes;
       this.pool = pool;
+      this.format = format;
       fill();
     }
 
     private void fill() {
       while (pending.size() < WINDOW && items.hasNext()) {
         LabeledImage image = items.next().image();
-        pending.add(pool.submit(() -> RecordConverter.convert(image, classes)));
+        pending.add(pool.submit(() -> RecordConverter.convert(image, classes, format)));
       }
     }
 
@@ -233,6 +243,7 @@ final class ConvertFns {
     private final Set<String> declaredSplits;
     private final String outputDir;
     private final WorkFolder folder;
+    private final OutputFormat format;
     private final Counter written = Metrics.counter(METRICS_NAMESPACE, "records-written");
     private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "images-rejected-on-read");
     private transient Progress progress;
@@ -240,6 +251,17 @@ final class ConvertFns {
 
     WriteShardFn(
         ClassList classes, int shards, Set<String> declaredSplits, Path outputDir, WorkFolder f) {
+      this(classes, shards, declaredSplits, outputDir, f, OutputFormat.TFRECORD);
+    }
+
+    WriteShardFn(
+        ClassList classes,
+        int shards,
+        Set<String> declaredSplits,
+        Path outputDir,
+        WorkFolder f,
+        OutputFormat format) {
+      this.format = format;
       this.classes = classes;
       this.shards = shards;
       this.declaredSplits = Set.copyOf(declaredSplits);
@@ -282,17 +304,19 @@ final class ConvertFns {
         String split, int shard, List<WorkItem> items, OutputReceiver<ReportEntry> out)
         throws IOException {
       String prefix = declaredSplits.contains(split) ? split : BeamConverter.fileSafe(split);
-      String name = ShardedTfRecordWriter.shardName(prefix, shard, shards);
+      List<String> names = format.shardFiles(prefix, shard, shards);
+      String name = names.get(0);
       // Each split in its own folder (train/train-00000-of-00004.tfrecord), as the plain converter.
       Path dir = Files.createDirectories(Path.of(outputDir).resolve(prefix));
-      Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".inprogress");
+      String attempt = "." + UUID.randomUUID() + ".inprogress";
+      List<Path> tmps = names.stream().map(n -> dir.resolve("." + n + attempt)).toList();
       WorkFolder.CancelCheck cancel = new WorkFolder.CancelCheck(folder);
       Map<String, Long> perClass = new HashMap<>();
       long clipped = 0;
       long bytes;
       long records;
-      try (TfRecordWriter w = TfRecordWriter.create(tmp);
-          Lookahead ahead = new Lookahead(items, classes, pool)) {
+      try (ShardFile w = ShardFile.create(format, tmps);
+          Lookahead ahead = new Lookahead(items, classes, pool, format)) {
         for (WorkItem item : items) {
           cancel.check();
           clipped += item.clippedBoxes();
@@ -302,7 +326,7 @@ final class ConvertFns {
                 new ReportEntry.Rejected(item.index(), item.rejectionsBefore(), r.rejection()));
             rejected.inc();
           } else if (outcome instanceof RecordConverter.Encoded enc) {
-            w.write(enc.example());
+            w.write(item.index(), enc.example());
             written.inc();
             enc.image().label().ifPresent(l -> perClass.merge(l, 1L, Long::sum));
             for (BoxAnnotation b : enc.image().boxes()) {
@@ -314,22 +338,91 @@ final class ConvertFns {
         records = w.records();
         bytes = w.bytes();
       } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(tmp);
+        for (Path t : tmps) {
+          Files.deleteIfExists(t);
+        }
         throw e;
       }
-      if (records == 0) {
-        // The plain converter opens a split's files on its first record; leave empty files to
-        // the driver, which knows every split that got one.
-        Files.deleteIfExists(tmp);
-      } else {
-        Files.move(
-            tmp,
-            dir.resolve(name),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+      for (int i = 0; i < tmps.size(); i++) {
+        if (records == 0) {
+          // The plain converter opens a split's files on its first record; leave empty files to
+          // the driver, which knows every split that got one.
+          Files.deleteIfExists(tmps.get(i));
+        } else {
+          Files.move(
+              tmps.get(i),
+              dir.resolve(names.get(i)),
+              StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
       }
       progress.flush();
       out.output(new ReportEntry.ShardWritten(split, name, records, bytes, perClass, clipped));
+    }
+  }
+
+  /** One shard's file(s) in the output format: a TFRecord file, or a {@code .rec} and its index. */
+  private interface ShardFile extends AutoCloseable {
+    /**
+     * @param index the image's position in the reader's output: the RecordIO record id and key
+     */
+    void write(long index, byte[] record) throws IOException;
+
+    long records();
+
+    long bytes();
+
+    @Override
+    void close() throws IOException;
+
+    static ShardFile create(OutputFormat format, List<Path> files) throws IOException {
+      if (format == OutputFormat.RECORDIO) {
+        RecordIoWriter w = RecordIoWriter.create(files.get(0), files.get(1));
+        return new ShardFile() {
+          @Override
+          public void write(long index, byte[] record) throws IOException {
+            ImageRecord.setId(record, index);
+            w.write(Long.toString(index), record);
+          }
+
+          @Override
+          public long records() {
+            return w.records();
+          }
+
+          @Override
+          public long bytes() {
+            return w.bytes() + w.indexBytes();
+          }
+
+          @Override
+          public void close() throws IOException {
+            w.close();
+          }
+        };
+      }
+      TfRecordWriter w = TfRecordWriter.create(files.get(0));
+      return new ShardFile() {
+        @Override
+        public void write(long index, byte[] record) throws IOException {
+          w.write(record);
+        }
+
+        @Override
+        public long records() {
+          return w.records();
+        }
+
+        @Override
+        public long bytes() {
+          return w.bytes();
+        }
+
+        @Override
+        public void close() throws IOException {
+          w.close();
+        }
+      };
     }
   }
 

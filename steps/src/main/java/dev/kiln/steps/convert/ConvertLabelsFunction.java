@@ -7,6 +7,7 @@ import dev.kiln.steps.labels.ConversionStats;
 import dev.kiln.steps.labels.ConvertOptions;
 import dev.kiln.steps.labels.LabelFormat;
 import dev.kiln.steps.labels.LabelFormatException;
+import dev.kiln.steps.labels.OutputFormat;
 import dev.kiln.steps.labels.Splitter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,10 @@ public final class ConvertLabelsFunction implements StepFunction {
             .optSplitter(splitter(context))
             .optShards(context.intParameter("shards"))
             .optBoxPolicy(boxPolicy(context.stringParameter("box_policy")))
-            .optFormatOptions(formatOptions(context));
+            .optFormatOptions(formatOptions(context))
+            .optOutputFormat(
+                OutputFormat.fromId(
+                    context.parameter("output_format").map(v -> v.render()).orElse("tfrecord")));
     String format = context.stringParameter("format");
     if (!format.equalsIgnoreCase("auto")) {
       b.optFormat(format(format));

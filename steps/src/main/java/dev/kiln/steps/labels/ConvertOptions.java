@@ -28,6 +28,7 @@ import java.util.Optional;
  *     step's input folders when the input is a tree of links to them); nothing outside is opened
  * @param formatOptions settings only some formats read, by name (Superb AI: {@code polygons},
  *     {@code tag_splits}); see {@link LabelFormat#reader(Map)}
+ * @param outputFormat what the shards hold (default {@link OutputFormat#TFRECORD})
  */
 public record ConvertOptions(
     Path input,
@@ -40,7 +41,8 @@ public record ConvertOptions(
     Optional<ClassList> classes,
     int progressEvery,
     List<Path> inputRoots,
-    Map<String, String> formatOptions) {
+    Map<String, String> formatOptions,
+    OutputFormat outputFormat) {
 
   /** The default split: the source's own tags, otherwise 80% train / 20% test with seed 42. */
   public static final Splitter DEFAULT_SPLITTER = new Splitter.ByTag(new Splitter.ByRatio(0.8, 42));
@@ -53,6 +55,7 @@ public record ConvertOptions(
     Objects.requireNonNull(boxPolicy, "boxPolicy");
     Objects.requireNonNull(assignment, "assignment");
     Objects.requireNonNull(classes, "classes");
+    Objects.requireNonNull(outputFormat, "outputFormat");
     inputRoots = List.copyOf(inputRoots);
     formatOptions = Map.copyOf(formatOptions);
     checkArgument(shards >= 1, "shards must be at least 1, got %s", shards);
@@ -73,6 +76,23 @@ public record ConvertOptions(
       List<Path> inputRoots) {
     this(input, outputDir, format, splitter, boxPolicy, shards, assignment, classes, progressEvery,
         inputRoots, Map.of());
+  }
+
+  /** As before output formats existed: TFRecord. */
+  public ConvertOptions(
+      Path input,
+      Path outputDir,
+      Optional<LabelFormat> format,
+      Splitter splitter,
+      BoxPolicy boxPolicy,
+      int shards,
+      ShardedTfRecordWriter.Assignment assignment,
+      Optional<ClassList> classes,
+      int progressEvery,
+      List<Path> inputRoots,
+      Map<String, String> formatOptions) {
+    this(input, outputDir, format, splitter, boxPolicy, shards, assignment, classes, progressEvery,
+        inputRoots, formatOptions, OutputFormat.TFRECORD);
   }
 
   /** A reader for the format, configured by {@link #formatOptions}. */
@@ -102,6 +122,7 @@ public record ConvertOptions(
     private int progressEvery = 1000;
     private List<Path> inputRoots = List.of();
     private Map<String, String> formatOptions = Map.of();
+    private OutputFormat outputFormat = OutputFormat.TFRECORD;
 
     private Builder() {}
 
@@ -161,6 +182,11 @@ public record ConvertOptions(
       return this;
     }
 
+    public Builder optOutputFormat(OutputFormat outputFormat) {
+      this.outputFormat = outputFormat;
+      return this;
+    }
+
     public ConvertOptions build() {
       checkState(input != null, "setInput(..) is required");
       checkState(outputDir != null, "setOutputDir(..) is required");
@@ -175,7 +201,8 @@ public record ConvertOptions(
           Optional.ofNullable(classes),
           progressEvery,
           inputRoots,
-          formatOptions);
+          formatOptions,
+          outputFormat);
     }
   }
 }

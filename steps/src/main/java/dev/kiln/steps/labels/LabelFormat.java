@@ -22,7 +22,9 @@ public enum LabelFormat {
   YOLO("yolo"),
   IMAGE_FOLDERS("folders"),
   CSV("csv"),
-  SUPERBAI("superbai");
+  SUPERBAI("superbai"),
+  RECORDIO("recordio"),
+  LST("lst");
 
   private final String id;
 
@@ -46,6 +48,8 @@ public enum LabelFormat {
       case IMAGE_FOLDERS -> new ImageFolderReader();
       case CSV -> new CsvReader();
       case SUPERBAI -> new SuperbAiReader();
+      case RECORDIO -> new RecordIoLabelReader();
+      case LST -> new LstReader();
     };
   }
 
@@ -84,7 +88,9 @@ public enum LabelFormat {
    * Superb AI Suite export ({@code project.json} or {@code meta/}, unpacked or zipped), COCO
    * ({@code _annotations.coco.json}), a manifest ({@code .manifest}/{@code .jsonl}), VOC XML, YOLO
    * ({@code classes.txt}/{@code obj.names}), JSON with COCO keys or SageMaker's {@code file}, CSV,
-   * then folders of images.
+   * then folders of images. MXNet RecordIO ({@code .rec} starting with its magic) comes right after
+   * COCO (before manifests, so that a folder Kiln wrote, with its {@code rejected.jsonl}, reads as
+   * RecordIO), image lists ({@code .lst}) right after manifests.
    *
    * @throws LabelFormatException naming what was found and how to name the format explicitly
    */
@@ -105,6 +111,14 @@ public enum LabelFormat {
           if (SuperbAiReader.isExport(input)) {
             return SUPERBAI;
           }
+        }
+        case "rec" -> {
+          if (RecordIoLabelReader.looksLikeRecordIo(input)) {
+            return RECORDIO;
+          }
+        }
+        case "lst" -> {
+          return LST;
         }
         case "json" -> {
           Set<String> keys = JsonSniffer.topLevelKeys(input);
@@ -134,8 +148,16 @@ public enum LabelFormat {
     if (all.stream().anyMatch(p -> p.getFileName().toString().equals(CocoReader.DEFAULT_FILE))) {
       return COCO;
     }
+    for (Path p : all) {
+      if (Sources.extension(p).equals("rec") && RecordIoLabelReader.looksLikeRecordIo(p)) {
+        return RECORDIO;
+      }
+    }
     if (all.stream().anyMatch(p -> Set.of("manifest", "jsonl").contains(Sources.extension(p)))) {
       return SAGEMAKER_MANIFEST;
+    }
+    if (all.stream().anyMatch(p -> Sources.extension(p).equals("lst"))) {
+      return LST;
     }
     for (Path p : all) {
       if (Sources.extension(p).equals("xml") && startsWith(p, "<annotation")) {

@@ -17,7 +17,9 @@ public sealed interface LabelReader
         YoloReader,
         ImageFolderReader,
         CsvReader,
-        SuperbAiReader {
+        SuperbAiReader,
+        RecordIoLabelReader,
+        LstReader {
 
   /**
    * Reads a dataset.

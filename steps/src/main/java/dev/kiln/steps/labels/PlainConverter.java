@@ -1,5 +1,7 @@
 package dev.kiln.steps.labels;
 
+import dev.kiln.steps.recordio.ImageRecord;
+import dev.kiln.steps.recordio.ShardedRecordIoWriter;
 import dev.kiln.steps.tfrecord.ShardedTfRecordWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -51,7 +53,7 @@ public final class PlainConverter {
     classes.write(out.resolve(CLASSES_FILE));
     classes.writeLabelMap(out.resolve(LABEL_MAP_FILE));
 
-    Map<String, ShardedTfRecordWriter> writers = new LinkedHashMap<>();
+    Map<String, Shards> writers = new LinkedHashMap<>();
     Map<String, Long> perSplit = new HashMap<>();
     Map<String, Map<String, Long>> perClass = new HashMap<>();
     Map<String, Long> byReason = new HashMap<>();
@@ -62,13 +64,7 @@ public final class PlainConverter {
     try (BufferedWriter rejected =
         Files.newBufferedWriter(out.resolve(REJECTED_FILE), StandardCharsets.UTF_8)) {
       for (String split : options.splitter().declaredSplits()) {
-        writers.put(
-            split,
-            ShardedTfRecordWriter.create(
-                Files.createDirectories(out.resolve(split)),
-                split,
-                options.shards(),
-                options.assignment()));
+        writers.put(split, Shards.create(options, Files.createDirectories(out.resolve(split)), split));
       }
       for (Rejection r : read.rejections()) {
         record(rejected, byReason, r);
@@ -111,24 +107,20 @@ public final class PlainConverter {
         if (!valid.accepted()) {
           continue;
         }
-        RecordConverter.Outcome outcome = RecordConverter.convert(valid.image(), classes);
+        RecordConverter.Outcome outcome =
+            RecordConverter.convert(valid.image(), classes, options.outputFormat());
         if (outcome instanceof RecordConverter.Rejected r) {
           record(rejected, byReason, r.rejection());
           continue;
         }
         RecordConverter.Encoded enc = (RecordConverter.Encoded) outcome;
         String s = split.get();
-        ShardedTfRecordWriter w = writers.get(s);
+        Shards w = writers.get(s);
         if (w == null) {
-          w =
-              ShardedTfRecordWriter.create(
-                  Files.createDirectories(out.resolve(fileSafe(s))),
-                  fileSafe(s),
-                  options.shards(),
-                  options.assignment());
+          w = Shards.create(options, Files.createDirectories(out.resolve(fileSafe(s))), fileSafe(s));
           writers.put(s, w);
         }
-        w.write(image.sourceId(), enc.example());
+        w.write(image.sourceId(), done - 1, enc.example());
         written++;
         perSplit.merge(s, 1L, Long::sum);
         Map<String, Long> counts = perClass.computeIfAbsent(s, k -> new TreeMap<>());
@@ -140,7 +132,7 @@ public final class PlainConverter {
       progress(done, read.images().size(), written);
     } finally {
       IOException first = null;
-      for (ShardedTfRecordWriter w : writers.values()) {
+      for (Shards w : writers.values()) {
         try {
           w.close();
           bytes += w.bytes();
@@ -173,6 +165,70 @@ public final class PlainConverter {
             (System.nanoTime() - start) / 1_000_000);
     Files.writeString(out.resolve(STATS_FILE), stats.toJson(), StandardCharsets.UTF_8);
     return stats;
+  }
+
+  /** The shard writer of one split, in the output format. */
+  private interface Shards extends java.io.Closeable {
+    /**
+     * @param index the image's position in the reader's output: the RecordIO record id
+     */
+    void write(String key, long index, byte[] record) throws IOException;
+
+    List<Path> paths();
+
+    long bytes();
+
+    static Shards create(ConvertOptions options, Path dir, String prefix) throws IOException {
+      if (options.outputFormat() == OutputFormat.RECORDIO) {
+        ShardedRecordIoWriter w =
+            ShardedRecordIoWriter.create(dir, prefix, options.shards(), options.assignment());
+        return new Shards() {
+          @Override
+          public void write(String key, long index, byte[] record) throws IOException {
+            ImageRecord.setId(record, index);
+            w.write(key, Long.toString(index), record);
+          }
+
+          @Override
+          public List<Path> paths() {
+            return w.paths();
+          }
+
+          @Override
+          public long bytes() {
+            return w.bytes();
+          }
+
+          @Override
+          public void close() throws IOException {
+            w.close();
+          }
+        };
+      }
+      ShardedTfRecordWriter w =
+          ShardedTfRecordWriter.create(dir, prefix, options.shards(), options.assignment());
+      return new Shards() {
+        @Override
+        public void write(String key, long index, byte[] record) throws IOException {
+          w.write(key, record);
+        }
+
+        @Override
+        public List<Path> paths() {
+          return w.paths();
+        }
+
+        @Override
+        public long bytes() {
+          return w.bytes();
+        }
+
+        @Override
+        public void close() throws IOException {
+          w.close();
+        }
+      };
+    }
   }
 
   private static void progress(int done, int total, long written) {

@@ -1,5 +1,6 @@
 package dev.kiln.steps.labels;
 
+import dev.kiln.steps.recordio.ImageRecord;
 import dev.kiln.steps.tfrecord.ExampleCodec;
 import java.io.IOException;
 import java.io.Serializable;
@@ -44,12 +45,29 @@ public final class RecordConverter {
    * @param classes the class list its boxes were validated against
    */
   public static Outcome convert(LabeledImage image, ClassList classes) {
+    return convert(image, classes, OutputFormat.TFRECORD);
+  }
+
+  /**
+   * Converts a validated image into a record of the given format: a {@code tf.Example}, or an
+   * MXNet image record (its id 0 until the writer sets it with {@link
+   * dev.kiln.steps.recordio.ImageRecord#setId}).
+   *
+   * @param classes the class list its boxes were validated against
+   */
+  public static Outcome convert(LabeledImage image, ClassList classes, OutputFormat format) {
     Path path = image.imagePath();
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(path);
+      bytes =
+          EmbeddedImage.isReference(image.image())
+              ? EmbeddedImage.read(image.image())
+              : Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      return reject(image, RejectReason.IMAGE_MISSING, "image file not found: " + path);
+      return reject(
+          image,
+          RejectReason.IMAGE_MISSING,
+          "image file not found: " + e.getFile());
     } catch (IOException e) {
       return reject(
           image, RejectReason.IMAGE_UNREADABLE, "cannot read " + path + ": " + e.getMessage());
@@ -85,6 +103,14 @@ public final class RecordConverter {
     String broken = completenessProblem(bytes, info.format());
     if (broken != null) {
       return reject(image, RejectReason.IMAGE_UNREADABLE, image.filename() + ": " + broken);
+    }
+    if (format == OutputFormat.RECORDIO) {
+      float[] values = MxLabels.values(image, classes);
+      ImageRecord record =
+          image.imageLabel() != null
+              ? ImageRecord.scalar(values[0], 0, bytes)
+              : ImageRecord.array(values, 0, bytes);
+      return new Encoded(image, record.pack());
     }
     return new Encoded(
         image, ExampleCodec.encode(TfExamples.encode(image, bytes, info.format(), classes)));

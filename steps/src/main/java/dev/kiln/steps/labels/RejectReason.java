@@ -41,7 +41,14 @@ public enum RejectReason {
    */
   MISSING_FILE,
   /** An object that is not a box (a polygon, keypoints, a polyline) and is not read as one. */
-  UNSUPPORTED_SHAPE;
+  UNSUPPORTED_SHAPE,
+  /**
+   * A RecordIO record whose framing is damaged: a bad magic, a record cut short, an {@code .idx}
+   * offset past the end of the {@code .rec}.
+   */
+  CORRUPT_RECORD,
+  /** Label values that do not fit their declared widths (MXNet's header and object widths). */
+  LABEL_WIDTH_MISMATCH;
 
   /** The code as written to files, e.g. {@code zero-area-box}. */
   public String code() {

@@ -319,7 +319,7 @@ class FormatReadersTest {
         .hasMessage(
             dir
                 + ": cannot detect the label format from 1 files (extensions: md); name it with"
-                + " format=coco|sagemaker-json|sagemaker-manifest|voc|yolo|folders|csv|superbai");
+                + " format=coco|sagemaker-json|sagemaker-manifest|voc|yolo|folders|csv|superbai|recordio|lst");
     assertThat(LabelFormat.fromId("VOC")).isEqualTo(LabelFormat.PASCAL_VOC);
     assertThatThrownBy(() -> LabelFormat.fromId("kitti"))
         .hasMessageStartingWith("unknown label format \"kitti\" (known: coco, ");
