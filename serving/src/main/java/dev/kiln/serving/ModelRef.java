@@ -133,7 +133,7 @@ public record ModelRef(Path dir, String name, String version, String description
       Path temp = link(s.artifacts(), files);
       if (loaders.forFolder(temp).isPresent()) {
         return new ModelRef(temp, safeName(e.nodeName()), e.id(),
-            "output " + (f.isEmpty() ? "" : f + "/") + " of node " + e.nodeName() + " (execution "
+            (f.isEmpty() ? "outputs" : "output " + f + "/") + " of node " + e.nodeName() + " (execution "
                 + e.id() + ", run " + e.runId() + ")",
             temp);
       }

@@ -62,7 +62,17 @@ final class NodeLife {
     this.listeners = List.copyOf(listeners);
     this.resolver =
         new InputResolver(
-            config.workingDir(), config.kilnHome().resolve("cache/http"), this::findDatum);
+            config.workingDir(),
+            config.kilnHome().resolve("cache/http"),
+            this::findDatum,
+            // s3:// inputs share the artifact store's client when the artifacts are in S3
+            () ->
+                store
+                    .artifacts()
+                    .s3()
+                    .orElseGet(
+                        () ->
+                            dev.kiln.lineage.artifact.S3Storage.fromEnvironment(System.getenv())));
   }
 
   /**
