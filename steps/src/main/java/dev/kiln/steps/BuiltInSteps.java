@@ -3,6 +3,7 @@ package dev.kiln.steps;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.spi.StepProvider;
+import dev.kiln.steps.classification.ClassificationSteps;
 import java.util.List;
 
 /** Registers Kiln's built-in steps and the reference pipeline with the runner. */
@@ -15,11 +16,14 @@ public final class BuiltInSteps implements StepProvider {
         Weights.STEP,
         Train.STEP,
         Detect.STEP,
-        Evaluate.STEP);
+        Evaluate.STEP,
+        ClassificationSteps.TRAIN_STEP,
+        ClassificationSteps.CLASSIFY_STEP);
   }
 
   @Override
   public List<Project> pipelines() {
-    return List.of(TrainSuperbai.project(), ShapesDemo.project(), ShapesDemo.tunedProject());
+    return List.of(TrainSuperbai.project(), ShapesDemo.project(), ShapesDemo.tunedProject(),
+        ClassificationSteps.project());
   }
 }

@@ -557,8 +557,8 @@ public final class TuneHandle {
             "tuning-unknown-parameter",
             where,
             "tuning of node \"" + nodeName + "\" names parameter \"" + name
-                + "\", which does not exist (step \"" + step.name() + "\" has: "
-                + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+                + "\", which does not exist "
+                + DidYouMean.known("step \"" + step.name() + "\" has", known));
     return DidYouMean.hint(name, known).map(p::withHint).orElse(p);
   }
 

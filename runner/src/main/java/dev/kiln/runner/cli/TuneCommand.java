@@ -136,9 +136,8 @@ final class TuneCommand implements Callable<Integer> {
         .orElseThrow(
             () ->
                 new UserException(
-                    source.source() + " has no step \"" + step + "\" (known: "
-                        + String.join(", ", known) + ")"
-                        + DidYouMean.hint(step, known).map(h -> "; " + h).orElse("")));
+                    source.source() + " has no step \"" + step + "\" "
+                        + DidYouMean.knownAndHint(step, known)));
   }
 
   /** A project whose one pipeline is one task node, named after the step, searching {@code spec}. */

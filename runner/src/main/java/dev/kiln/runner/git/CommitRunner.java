@@ -174,10 +174,8 @@ public final class CommitRunner {
               + " names the DSL pipeline \""
               + pipeline
               + "\" but no step library on the"
-              + " class path defines it (known: "
-              + String.join(", ", registry.pipelineNames())
-              + ")"
-              + DidYouMean.hint(pipeline, registry.pipelineNames()).map(h -> "; " + h).orElse(""));
+              + " class path defines it "
+              + DidYouMean.knownAndHint(pipeline, registry.pipelineNames()));
     }
     return plan(
         "dsl:" + pipeline,
@@ -205,10 +203,8 @@ public final class CommitRunner {
           shownName
               + " has no pipeline \""
               + pipeline
-              + "\" (known: "
-              + (known.isEmpty() ? "none" : String.join(", ", known))
-              + ")"
-              + DidYouMean.hint(pipeline, known).map(h -> "; " + h).orElse(""));
+              + "\" "
+              + DidYouMean.knownAndHint(pipeline, known));
     }
     try {
       Plan plan = Planner.plan(project, p.get(), k.params(), k.inputs());
@@ -312,10 +308,8 @@ public final class CommitRunner {
               problems.add(
                   "unknown key \""
                       + key
-                      + "\" (known: "
-                      + String.join(", ", KEYS)
-                      + ")"
-                      + DidYouMean.hint(key, KEYS).map(h -> "; " + h).orElse(""));
+                      + "\" "
+                      + DidYouMean.knownAndHint(key, KEYS));
         }
       }
       if (!problems.isEmpty()) {

@@ -279,7 +279,7 @@ public final class Planner {
         Problem.error(
             "unknown-name",
             where,
-            prefix + " \"" + name + "\" (known: " + String.join(", ", known) + ")");
+            prefix + " \"" + name + "\" " + DidYouMean.known(known));
     return DidYouMean.hint(name, known).map(p::withHint).orElse(p);
   }
 }

@@ -1,8 +1,6 @@
 package dev.kiln.compat.valohai.mapping;
 
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
-import dev.kiln.compat.valohai.dto.Suggest;
 import dev.kiln.compat.valohai.dto.ValohaiDto;
 import dev.kiln.compat.valohai.yaml.Mark;
 import dev.kiln.compat.valohai.yaml.YamlNode;
@@ -16,6 +14,8 @@ import dev.kiln.pipelines.tuning.OnTrialError;
 import dev.kiln.pipelines.tuning.Scale;
 import dev.kiln.pipelines.tuning.SearchParameter;
 import dev.kiln.pipelines.tuning.TuningSpec;
+import dev.kiln.pipelines.validation.DidYouMean;
+import dev.kiln.pipelines.validation.Severity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -172,8 +172,8 @@ public final class TaskTuning {
       out.add(new Diagnostic(file, m.valueMark("step").line(), m.valueMark("step").col(),
           Severity.NOTE,
           "Kiln: " + label + " › step: task \"" + task.name() + "\" names step \"" + task.step()
-              + "\", which is not in this file (known: " + String.join(", ", steps.keySet()) + ")"
-              + Suggest.didYouMean(task.step(), steps.keySet())
+              + "\", which is not in this file "
+              + DidYouMean.knownAndHint(task.step(), steps.keySet())
               + "; Kiln cannot run this task"));
       runnable = false;
     }
@@ -383,7 +383,7 @@ public final class TaskTuning {
             goal = Optional.of(Goal.MINIMIZE);
           } else {
             error(e.value().mark(), e.key(), shown(e.value()) + " is not one of maximize, minimize"
-                + (text == null ? "" : Suggest.didYouMean(text.toLowerCase(Locale.ROOT),
+                + (text == null ? "" : DidYouMean.suffix(text.toLowerCase(Locale.ROOT),
                     List.of("maximize", "minimize"))));
           }
         }
@@ -396,8 +396,8 @@ public final class TaskTuning {
             error(e.value().mark(), e.key(), shown(e.value()) + " is not one of last, best");
           }
         }
-        default -> error(e.keyMark(), e.key(), "unknown key `" + e.key() + "` (Kiln's task keys: "
-            + String.join(", ", KILN_KEYS) + ")" + Suggest.didYouMean(e.key(), KILN_KEYS));
+        default -> error(e.keyMark(), e.key(), "unknown key `" + e.key() + "` "
+            + DidYouMean.known("Kiln's task keys", KILN_KEYS) + DidYouMean.suffix(e.key(), KILN_KEYS));
       }
     }
     return new Kiln(metric, goal, value);
@@ -428,7 +428,7 @@ public final class TaskTuning {
       }
     }
     error(at, path, "parameter \"" + name + "\" does not exist in step \"" + step.name()
-        + "\" (known: " + String.join(", ", known) + ")" + Suggest.didYouMean(name, known));
+        + "\" " + DidYouMean.knownAndHint(name, known));
     return null;
   }
 
@@ -635,8 +635,7 @@ public final class TaskTuning {
         }
         if (!DISTRIBUTIONS.contains(text)) {
           error(v.mark(), at("distribution"), shown(v) + " is not a distribution Kiln draws from"
-              + " (known: " + String.join(", ", DISTRIBUTIONS) + ")"
-              + Suggest.didYouMean(text, DISTRIBUTIONS));
+              + " " + DidYouMean.knownAndHint(text, DISTRIBUTIONS));
           return Optional.empty();
         }
         dist = text;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
+import dev.kiln.pipelines.validation.Severity;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
