@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * Runs a command step as a Slurm batch job. The step's command script is the one the local
  * executor runs ({@code config/command.sh}); {@code slurm-job.sh} wraps it with the step's
  * resources as {@code #SBATCH} lines. The job's id goes to {@code slurm-job-id} in the execution
- * folder before Kiln follows it, so a Kiln that died can find the job again ({@link #follow}).
+ * folder before Kiln follows it, so a Kiln that died can find the job again: an execution run
+ * again (by {@code kiln resume}) whose recorded job is still pending or running is followed, not
+ * submitted a second time.
  * While the job runs its output files are tailed into the listener, JSON lines on standard output
  * becoming metadata as with the local executor. Slurm enforces the time limit ({@code --time});
  * Kiln enforces the no-output timeout and a stop with {@code scancel}.
@@ -88,6 +90,25 @@ public final class SlurmExecutor implements Executor {
       return new ExecutionResult(false, false, Optional.empty(), e.getMessage(), "slurm");
     }
     Path root = request.directory().root();
+    // A job of an earlier orchestrator (killed, the machine rebooted) still pending or running in
+    // this folder: collect it. A second job would run beside it in the same folder, and its
+    // command script must not be rewritten under it (bash reads a script as it runs).
+    Optional<String> earlier;
+    try {
+      earlier = recordedJobId(root);
+    } catch (java.io.UncheckedIOException e) {
+      earlier = Optional.empty();
+    }
+    if (earlier.isPresent()) {
+      Optional<SlurmJob> job = query(earlier.get());
+      if (job.isPresent() && !job.get().terminal()) {
+        note(
+            listener,
+            "collecting Slurm job " + earlier.get() + " (" + job.get().state()
+                + "), submitted by an earlier orchestrator");
+        return follow(request, listener, earlier.get());
+      }
+    }
     StringBuilder commandScript = new StringBuilder("set -e\n");
     for (String line : lines) {
       commandScript

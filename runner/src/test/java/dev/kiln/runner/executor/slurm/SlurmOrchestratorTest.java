@@ -179,6 +179,59 @@ class SlurmOrchestratorTest {
   }
 
   @Test
+  void anExecutionRunAgainCollectsTheJobStillRunningInsteadOfSubmittingAnother() throws Exception {
+    // What a Kiln killed with -9 leaves: a job running in the execution folder, its id recorded.
+    Path folder = home.resolve("executions").resolve("e-resumed");
+    var dir = dev.kiln.runner.exec.ExecutionDirectory.create(folder);
+    String marker = "kiln-resume-" + System.nanoTime();
+    java.nio.file.Files.writeString(
+        folder.resolve("earlier.sh"),
+        "#!/bin/bash\n#SBATCH --job-name=" + marker + "\n#SBATCH --output=" + folder
+            + "/slurm-stdout.log\n#SBATCH --error=" + folder + "/slurm-stderr.log\n"
+            + "echo first-half\nsleep 3\necho '{\"loss\": 0.5}'\necho second-half\n");
+    var sbatch =
+        new ProcessBuilder("sbatch", "--parsable", folder.resolve("earlier.sh").toString())
+            .redirectErrorStream(true)
+            .start();
+    String jobId = new String(sbatch.getInputStream().readAllBytes()).strip();
+    assertThat(sbatch.waitFor()).isZero();
+    java.nio.file.Files.writeString(folder.resolve(SlurmExecutor.JOB_ID_FILE), jobId + "\n");
+
+    Step step = Step.command("train", "echo this must not run").build();
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> metadata = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var result =
+        new SlurmExecutor(Map.of(), SlurmSettings.defaults())
+            .execute(
+                new dev.kiln.runner.executor.ExecutionRequest(
+                    "run", "e-resumed", marker, step, Map.of(), dir, home),
+                new dev.kiln.runner.executor.ExecutionListener() {
+                  @Override
+                  public void line(dev.kiln.runner.process.OutputLine line) {
+                    lines.add(line.text());
+                  }
+
+                  @Override
+                  public void metadata(com.fasterxml.jackson.databind.node.ObjectNode entry) {
+                    metadata.add(entry.get("loss").asText());
+                  }
+                });
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.detail()).startsWith("exited with 0 (Slurm job " + jobId + " on ");
+    assertThat(lines).contains("first-half", "second-half").doesNotContain("this must not run");
+    assertThat(lines.get(0)).startsWith("[kiln] collecting Slurm job " + jobId + " (");
+    assertThat(metadata).containsExactly("0.5");
+    assertThat(SlurmExecutor.recordedJobId(folder)).contains(jobId);
+    // No second job: none under the name Kiln gives the node's jobs, no batch script of Kiln's.
+    var squeue =
+        new ProcessBuilder("squeue", "-h", "-t", "all", "-n", "kiln-" + marker, "-o", "%i")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(new String(squeue.getInputStream().readAllBytes()).strip()).isEmpty();
+    assertThat(folder.resolve(SlurmExecutor.SCRIPT_FILE)).doesNotExist();
+  }
+
+  @Test
   void aJobOverItsTimeLimitIsRecordedAsTimeout() {
     // Slurm counts --time in minutes: 1s becomes --time=1, and Slurm kills the job after a minute.
     Step slow =
