@@ -22,13 +22,17 @@ public final class SlurmBatchScript {
 
   public static final String STDERR_FILE = "slurm-stderr.log";
 
+  /** A step's valohai.yaml {@code environment: slurm:<partition>} names its partition. */
+  public static final String ENVIRONMENT_PREFIX = "slurm:";
+
   private SlurmBatchScript() {}
 
   /**
    * The {@code sbatch} options for {@code step}: {@code --cpus-per-task} (valohai.yaml's {@code
    * resources.cpu}, rounded up), {@code --mem} ({@code resources.memory} in MB), {@code
    * --gres=gpu:N} for a GPU step, {@code --time} from the step's time limit (Slurm counts whole
-   * minutes: rounded up), the partition and account of the settings.
+   * minutes: rounded up), the partition of the step's {@code environment: slurm:<partition>} else
+   * of the settings, the account of the settings.
    */
   public static List<String> options(
       Step step, SlurmSettings settings, String jobName, Path executionDir) {
@@ -46,7 +50,12 @@ public final class SlurmBatchScript {
       o.add("--gres=gpu:" + r.gpus());
     }
     step.timeLimit().ifPresent(t -> o.add("--time=" + minutes(t)));
-    settings.partition().ifPresent(p -> o.add("--partition=" + p));
+    // valohai.yaml's environment "slurm:<partition>" picks the step's partition.
+    step.environment()
+        .filter(e -> e.startsWith(ENVIRONMENT_PREFIX) && e.length() > ENVIRONMENT_PREFIX.length())
+        .map(e -> e.substring(ENVIRONMENT_PREFIX.length()))
+        .or(settings::partition)
+        .ifPresent(p -> o.add("--partition=" + p));
     settings.account().ifPresent(a -> o.add("--account=" + a));
     return List.copyOf(o);
   }

@@ -45,6 +45,18 @@ class SlurmExecutorTest {
   }
 
   @Test
+  void theStepsEnvironmentPicksItsPartition() {
+    Step step = Step.command("train", "python train.py").optEnvironment("slurm:gpu-a100").build();
+    SlurmSettings settings = SlurmSettings.fromEnvironment(Map.of("KILN_SLURM_PARTITION", "cpu"));
+    assertThat(SlurmBatchScript.options(step, settings, "kiln-train", DIR))
+        .contains("--partition=gpu-a100")
+        .doesNotContain("--partition=cpu");
+    Step other = Step.command("train", "python train.py").optEnvironment("aws-p3").build();
+    assertThat(SlurmBatchScript.options(other, settings, "kiln-train", DIR))
+        .contains("--partition=cpu");
+  }
+
+  @Test
   void aStepWithoutResourcesGetsSlurmsDefaults() {
     Step step = Step.command("echo", "echo hi").build();
     assertThat(SlurmBatchScript.options(step, SlurmSettings.defaults(), "kiln-echo", DIR))
