@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The search space and budget of a tuned node, from {@link PipelineBuilder#tune} or {@link
@@ -765,7 +766,7 @@ public final class TuneHandle {
   }
 
   private static String call(
-      String method, String parameter, java.util.stream.Stream<String> values) {
+      String method, String parameter, Stream<String> values) {
     String rest = values.collect(Collectors.joining(", "));
     return method + "(\"" + parameter + "\"" + (rest.isEmpty() ? "" : ", " + rest) + ")";
   }

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -269,8 +270,8 @@ public final class CommitRunner {
       List<String> problems = new ArrayList<>();
       List<String> dsl = new ArrayList<>();
       Optional<String> valohai = Optional.empty();
-      Map<String, List<String>> params = new java.util.LinkedHashMap<>();
-      Map<String, List<String>> inputs = new java.util.LinkedHashMap<>();
+      Map<String, List<String>> params = new LinkedHashMap<>();
+      Map<String, List<String>> inputs = new LinkedHashMap<>();
       for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         JsonNode v = root.get(key);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads an AI Platform training config ({@code kiln tune --config config.yaml}): {@code
@@ -355,7 +356,7 @@ public final class AiPlatformConfig {
       String type,
       String where,
       String expected,
-      java.util.function.Function<YamlNode, Optional<T>> item) {
+      Function<YamlNode, Optional<T>> item) {
     Optional<YamlNode> v = p.get(key);
     if (v.isEmpty()) {
       error(p.mark(), where + " is " + type + " but has no " + key);

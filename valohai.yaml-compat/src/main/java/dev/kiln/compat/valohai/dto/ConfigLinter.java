@@ -23,7 +23,9 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -455,7 +457,7 @@ public final class ConfigLinter {
     YamlNode src = n.source();
     for (Action a : n.actions()) {
       for (String w : a.when()) {
-        if (!WELL_KNOWN_WHENS.contains(w.toLowerCase(java.util.Locale.ROOT))) {
+        if (!WELL_KNOWN_WHENS.contains(w.toLowerCase(Locale.ROOT))) {
           report(Severity.WARNING, valueMark(a.source(), "when"),
               where + ".actions: `when: " + w + "` is not a known event ("
                   + String.join(", ", new TreeSet<>(WELL_KNOWN_WHENS))
@@ -510,9 +512,9 @@ public final class ConfigLinter {
     if (step == null) {
       return;
     }
-    Set<String> inputs = new java.util.LinkedHashSet<>();
+    Set<String> inputs = new LinkedHashSet<>();
     step.inputs().forEach(in -> inputs.add(in.name()));
-    Set<String> params = new java.util.LinkedHashSet<>();
+    Set<String> params = new LinkedHashSet<>();
     step.parameters().forEach(pa -> params.add(pa.name()));
     int i = 0;
     for (ValohaiDto.Input in : o.inputs()) {

@@ -36,6 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -522,7 +524,7 @@ public final class DtoReader {
             Severity.ERROR,
             e.keyMark(),
             o.where(e.key()) + ": `" + e.key() + "` is not a field an override can set (it can set "
-                + String.join(", ", new java.util.TreeSet<>(OVERRIDE_KEYS))
+                + String.join(", ", new TreeSet<>(OVERRIDE_KEYS))
                 + "); should it be nested under `inputs` or `parameters`?");
       }
     }
@@ -1024,7 +1026,7 @@ public final class DtoReader {
       return null;
     }
 
-    <T> List<T> list(String key, java.util.function.Function<Obj, T> reader) {
+    <T> List<T> list(String key, Function<Obj, T> reader) {
       Optional<YamlSeq> seq = seq(key);
       if (seq.isEmpty()) {
         return List.of();

@@ -1,8 +1,10 @@
 package dev.kiln.compat.valohai.mapping;
 
 import dev.kiln.compat.valohai.Diagnostic;
+import dev.kiln.compat.valohai.dto.DtoReader;
 import dev.kiln.compat.valohai.dto.ValohaiDto;
 import dev.kiln.compat.valohai.yaml.Mark;
+import dev.kiln.compat.valohai.yaml.ScalarKind;
 import dev.kiln.compat.valohai.yaml.YamlNode;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlMap;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlScalar;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -362,10 +365,10 @@ public final class TaskTuning {
     Optional<Goal> goal = Optional.empty();
     Optional<MetricValue> value = Optional.empty();
     for (YamlNode.Entry e : m.entries()) {
-      if (!dev.kiln.compat.valohai.dto.DtoReader.isKilnKey(e.key())) {
+      if (!DtoReader.isKilnKey(e.key())) {
         continue;
       }
-      String text = e.value() instanceof YamlScalar s && s.kind() == dev.kiln.compat.valohai.yaml.ScalarKind.STRING
+      String text = e.value() instanceof YamlScalar s && s.kind() == ScalarKind.STRING
           ? s.text() : null;
       switch (e.key()) {
         case KILN_METRIC -> {
@@ -499,7 +502,7 @@ public final class TaskTuning {
         return n.doubleValue();
       }
       String hint = "";
-      if (v instanceof YamlScalar s && s.kind() == dev.kiln.compat.valohai.yaml.ScalarKind.STRING) {
+      if (v instanceof YamlScalar s && s.kind() == ScalarKind.STRING) {
         try {
           Double.parseDouble(s.text());
           hint = " (YAML reads `" + s.text() + "` as text; write it with a dot, such as "
@@ -828,7 +831,7 @@ public final class TaskTuning {
   // ---------------------------------------------------------------------------------------------
   // Manual search
 
-  private List<Map<String, String>> parameterSets(YamlMap m, java.util.Set<String> varied) {
+  private List<Map<String, String>> parameterSets(YamlMap m, Set<String> varied) {
     List<Map<String, String>> sets = new ArrayList<>();
     String k = key(m, "parameter-sets");
     if (!(m.get(k).orElse(null) instanceof YamlSeq seq)) {
