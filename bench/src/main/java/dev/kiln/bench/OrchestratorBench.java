@@ -13,6 +13,8 @@ import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Resources;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
+import dev.kiln.pipelines.spi.StepContext;
+import dev.kiln.pipelines.spi.StepFunction;
 import dev.kiln.runner.executor.Executor;
 import dev.kiln.runner.executor.InProcessJavaExecutor;
 import dev.kiln.runner.executor.ProcessExecutor;
@@ -129,9 +131,9 @@ public final class OrchestratorBench {
   }
 
   /** The source node: one small output file that every middle node reads. */
-  public static final class WriteOne implements dev.kiln.pipelines.spi.StepFunction {
+  public static final class WriteOne implements StepFunction {
     @Override
-    public void run(dev.kiln.pipelines.spi.StepContext context) throws IOException {
+    public void run(StepContext context) throws IOException {
       Files.writeString(context.outputDir().resolve("one.txt"), "1");
     }
   }

@@ -37,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -119,7 +120,7 @@ public final class TrialOverheadBench {
           try {
             Result r = measure(n, par, a, home);
             out.printf(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "| %s | %d | %d | %.0f | %.1f | %s | %s |%n",
                 a == Algorithm.BAYESIAN_TPE ? "TPE" : "random", n, par, r.runMs(), r.perTrialMs(),
                 r.perTrialMs() <= 50 ? "PASS" : "FAIL", r.status());

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.util.concurrent.Striped;
 import dev.kiln.lineage.artifact.ArtifactStore;
+import dev.kiln.lineage.artifact.S3Storage;
 import dev.kiln.lineage.model.CommitInfo;
 import dev.kiln.lineage.model.Direction;
 import dev.kiln.lineage.model.EventRecord;
@@ -44,6 +45,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
@@ -81,7 +83,7 @@ public final class LineageStore implements AutoCloseable {
             ? ArtifactStore.inS3(
                 config.artifactsDir(),
                 config.s3Artifacts(),
-                dev.kiln.lineage.artifact.S3Storage.open(config.s3Settings()))
+                S3Storage.open(config.s3Settings()))
             : new ArtifactStore(config.artifactsDir());
   }
 
@@ -715,7 +717,7 @@ public final class LineageStore implements AutoCloseable {
   }
 
   /** The process group last recorded for the execution, if any. */
-  public java.util.OptionalLong processGroup(String executionId) {
+  public OptionalLong processGroup(String executionId) {
     return tx(
         "read the process group of execution " + executionId,
         c -> {
@@ -723,10 +725,10 @@ public final class LineageStore implements AutoCloseable {
           try (PreparedStatement ps =
               c.prepareStatement("SELECT process_group FROM executions WHERE id = ?")) {
             ps.setString(1, executionId);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               long g = rs.getLong(1);
-              return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(g);
+              return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(g);
             }
           }
         });

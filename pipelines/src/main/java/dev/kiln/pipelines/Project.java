@@ -1,5 +1,6 @@
 package dev.kiln.pipelines;
 
+import dev.kiln.pipelines.tuning.TuningSpec;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,7 +45,7 @@ public record Project(
    * What a task node searches: the tuning spec of the blueprint it names. Empty when it names none
    * or the blueprint was not understood as a search; the planner refuses such a node.
    */
-  public Optional<dev.kiln.pipelines.tuning.TuningSpec> tuning(Node.Task node) {
+  public Optional<TuningSpec> tuning(Node.Task node) {
     return node.task().flatMap(this::task).flatMap(TaskBlueprint::tuning);
   }
 

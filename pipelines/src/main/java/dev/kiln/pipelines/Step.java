@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public record Step(
   private static Map<String, String> copyOrdered(Map<String, String> map) {
     return map.isEmpty()
         ? Map.of()
-        : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
+        : Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 
   public Optional<ParameterSpec> parameter(String parameterName) {

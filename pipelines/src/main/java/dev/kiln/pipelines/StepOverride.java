@@ -1,6 +1,7 @@
 package dev.kiln.pipelines;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public record StepOverride(
     environmentVariables =
         environmentVariables.isEmpty()
             ? Map.of()
-            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environmentVariables));
+            : Collections.unmodifiableMap(new LinkedHashMap<>(environmentVariables));
     inputs = List.copyOf(inputs);
     parameters = List.copyOf(parameters);
     extensions = Extensions.copyOf(extensions);

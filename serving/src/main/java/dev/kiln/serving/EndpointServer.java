@@ -155,6 +155,29 @@ public final class EndpointServer implements AutoCloseable {
       requireModel(ctx.pathParam("name"));
       kserveInfer(ctx);
     }));
+    app.get("/v2/models/{name}/versions/{version}", ctx -> handle(ctx, "kserve_v2", () -> {
+      requireModel(ctx.pathParam("name"), ctx.pathParam("version"));
+      json(ctx, kserveMetadata());
+    }));
+    app.get("/v2/models/{name}/versions/{version}/ready", ctx -> handle(ctx, "kserve_v2", () -> {
+      requireModel(ctx.pathParam("name"), ctx.pathParam("version"));
+      ctx.status(ready() ? 200 : 503);
+      json(ctx, obj().put("name", name).put("ready", ready()));
+    }));
+    app.post("/v2/models/{name}/versions/{version}/infer", ctx -> handle(ctx, "kserve_v2", () -> {
+      requireModel(ctx.pathParam("name"), ctx.pathParam("version"));
+      kserveInfer(ctx);
+    }));
+    app.post("/v1/models/{name}/versions/{spec}", ctx -> handle(ctx, "tf_serving", () -> {
+      String spec = ctx.pathParam("spec");
+      int colon = spec.lastIndexOf(':');
+      if (colon < 0 || !spec.substring(colon + 1).equals("predict")) {
+        throw new EndpointException(404, "POST /v1/models/" + ctx.pathParam("name")
+            + "/versions/" + spec + ": the only method is :predict");
+      }
+      requireModel(ctx.pathParam("name"), spec.substring(0, colon));
+      predict(ctx);
+    }));
     app.get("/v1/models/{spec}", ctx -> handle(ctx, "tf_serving", () -> {
       requireModel(ctx.pathParam("spec"));
       ObjectNode o = obj();
@@ -236,6 +259,14 @@ public final class EndpointServer implements AutoCloseable {
     if (!settings.name().equals(name)) {
       throw new EndpointException(404, "unknown model \"" + name + "\" (this endpoint serves \""
           + settings.name() + "\")");
+    }
+  }
+
+  private void requireModel(String name, String version) {
+    requireModel(name);
+    if (!model.version().equals(version)) {
+      throw new EndpointException(404, "model \"" + name + "\" has no version \"" + version
+          + "\" (this endpoint serves version \"" + model.version() + "\")");
     }
   }
 

@@ -206,6 +206,9 @@ class EndpointServerTest {
     ObjectNode want = JSON.createObjectNode();
     want.putArray("predictions").add(tf(ea, "1")).add(tf(eb, "two"));
     assertSameAnswer(r.body(), want);
+    assertSameAnswer(postJson("/v1/models/det/versions/1:predict", body).body(), want);
+    assertError(postJson("/v1/models/det/versions/2:predict", body), 404,
+        "model \"det\" has no version \"2\" (this endpoint serves version \"1\")");
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
   }
 
@@ -290,6 +293,13 @@ class EndpointServerTest {
       }
     }
     assertSameAnswer(r.body(), want);
+
+    // the same through the model's version, which must be the one served
+    assertSameAnswer(postJson("/v2/models/det/versions/1/infer", body).body(), want);
+    assertThat(get("/v2/models/det/versions/1/ready").body())
+        .isEqualTo("{\"name\":\"det\",\"ready\":true}");
+    assertError(postJson("/v2/models/det/versions/7/infer", body), 404,
+        "model \"det\" has no version \"7\" (this endpoint serves version \"1\")");
 
     // asking for one output gives that one only
     Map<String, Object> one = Map.of("inputs", List.of(Map.of("name", "image", "datatype",
@@ -398,6 +408,12 @@ class EndpointServerTest {
     assertError(postJson("/v1/models/det:predict", Map.of("inputs", List.of())),
         400, "missing field \"instances\": an array such as [{\"image_bytes\": {\"b64\":"
             + " \"...\"}, \"key\": \"1\"}] (AI Platform) or [{\"data\": \"...\"}] (EasyMaker)");
+    byte[] jpg = TestModels.encode(TestModels.image(12, 120, 90), "jpg");
+    HttpResponse<String> tj = post("/invocations", "image/jpeg",
+        Arrays.copyOf(jpg, jpg.length * 2 / 3));
+    assertThat(tj.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(tj.body()).path("error").asText())
+        .startsWith("the request body: truncated or corrupt ");
     assertError(post("/v1/models/det:predict", "application/json",
             "{\"instances\": [".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         400, "bad JSON at line 1, column 16: Unexpected end-of-input: expected close marker for"

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,7 +87,7 @@ public final class CommandExpander {
       }
     }
     merged.putAll(values);
-    merged.values().removeIf(java.util.Objects::isNull);
+    merged.values().removeIf(Objects::isNull);
     Map<String, String> special = new LinkedHashMap<>();
     if (step.extensions().get("source-path") instanceof String sourcePath) {
       special.put("source-path", sourcePath);

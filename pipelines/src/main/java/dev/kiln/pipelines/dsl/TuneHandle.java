@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The search space and budget of a tuned node, from {@link PipelineBuilder#tune} or {@link
@@ -557,8 +558,8 @@ public final class TuneHandle {
             "tuning-unknown-parameter",
             where,
             "tuning of node \"" + nodeName + "\" names parameter \"" + name
-                + "\", which does not exist (step \"" + step.name() + "\" has: "
-                + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+                + "\", which does not exist "
+                + DidYouMean.known("step \"" + step.name() + "\" has", known));
     return DidYouMean.hint(name, known).map(p::withHint).orElse(p);
   }
 
@@ -765,7 +766,7 @@ public final class TuneHandle {
   }
 
   private static String call(
-      String method, String parameter, java.util.stream.Stream<String> values) {
+      String method, String parameter, Stream<String> values) {
     String rest = values.collect(Collectors.joining(", "));
     return method + "(\"" + parameter + "\"" + (rest.isEmpty() ? "" : ", " + rest) + ")";
   }

@@ -1,5 +1,6 @@
 package dev.kiln.pipelines.spi;
 
+import dev.kiln.pipelines.validation.DidYouMean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class ModelLoaders {
    */
   public ModelLoader<?, ?> require(Path dir) {
     return forFolder(dir).orElseThrow(() -> new IllegalArgumentException(
-        dir + " is not a model folder any loader reads (artifact types known: "
-            + (byType.isEmpty() ? "none" : String.join(", ", byType.keySet())) + ")"));
+        dir + " is not a model folder any loader reads "
+            + DidYouMean.known("artifact types known", byType.keySet())));
   }
 }

@@ -52,12 +52,7 @@ public final class StepRegistry {
     Step s = steps.get(name);
     if (s == null) {
       throw new IllegalArgumentException(
-          "no built-in step \""
-              + name
-              + "\" (known: "
-              + String.join(", ", steps.keySet())
-              + ")"
-              + DidYouMean.hint(name, steps.keySet()).map(h -> "; " + h).orElse(""));
+          "no built-in step \"" + name + "\" " + DidYouMean.knownAndHint(name, steps.keySet()));
     }
     return s;
   }

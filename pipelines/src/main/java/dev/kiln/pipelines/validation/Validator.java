@@ -719,13 +719,12 @@ public final class Validator {
       String name,
       List<String> known,
       String knownLabel) {
-    String list =
-        known.isEmpty()
-            ? knownLabel + " none"
-            : knownLabel + ": " + String.join(", ", known);
     Problem p =
         Problem.error(
-            code, where, prefix + " \"" + name + "\", which does not exist (" + list + ")");
+            code,
+            where,
+            prefix + " \"" + name + "\", which does not exist "
+                + DidYouMean.known(knownLabel, known));
     return DidYouMean.hint(name, known).map(p::withHint).orElse(p);
   }
 

@@ -342,12 +342,4 @@ class ValidatorTest {
     assertThat(ModelPath.step("x").occurrence(2).field("name").key()).isEqualTo("step:x#2/name");
     assertThat(p.parent().key()).isEqualTo("pipeline:train/edges/2");
   }
-
-  @Test
-  void didYouMeanOnlySuggestsCloseNames() {
-    assertThat(DidYouMean.closest("trian", List.of("convert", "train"))).contains("train");
-    assertThat(DidYouMean.closest("secon step", List.of("base step", "second step")))
-        .contains("second step");
-    assertThat(DidYouMean.closest("xyz", List.of("convert", "train"))).isEmpty();
-  }
 }

@@ -25,6 +25,31 @@ final class BeamOptions {
       description = "flink (default) or direct; default: KILN_BEAM_RUNNER")
   String runner;
 
+  /**
+   * Where command steps run; here rather than on each command so that {@code run}, {@code exec},
+   * {@code resume} and {@code tune} all take it.
+   */
+  @Option(
+      names = "--executor",
+      paramLabel = "EXECUTOR",
+      description =
+          "where command steps run: local (default) or slurm (sbatch on the cluster this machine"
+              + " submits to; docs/slurm.md); default: KILN_EXECUTOR")
+  String executor;
+
+  /** {@code --executor}, else {@code KILN_EXECUTOR}, else {@code local}; lower case. */
+  String executor(Map<String, String> env) {
+    String e = executor != null ? executor : env.get("KILN_EXECUTOR");
+    e = e == null || e.isBlank() ? "local" : e.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!e.equals("local") && !e.equals("slurm")) {
+      throw new UserException(
+          (executor != null ? "--executor " : "KILN_EXECUTOR=")
+              + e
+              + ": unknown executor (known: local, slurm)");
+    }
+    return e;
+  }
+
   /** No options given: the environment alone decides. */
   static BeamOptions none() {
     return new BeamOptions();

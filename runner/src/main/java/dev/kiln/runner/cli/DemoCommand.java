@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.MetadataEntry;
 import dev.kiln.lineage.model.RunDetail;
@@ -14,6 +15,7 @@ import dev.kiln.runner.orchestrator.RunOptions;
 import dev.kiln.runner.orchestrator.RunResult;
 import dev.kiln.runner.plan.Plan;
 import dev.kiln.runner.plan.Planner;
+import dev.kiln.runner.tuning.TuningReport;
 import dev.kiln.steps.ShapesDemo;
 import dev.kiln.steps.TrainSuperbai;
 import dev.kiln.steps.detector.DarknetCfg;
@@ -25,6 +27,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -233,7 +236,7 @@ final class DemoCommand implements Callable<Integer> {
       net.initialize(manager, DataType.FLOAT32, net.inputShape(1));
       DarknetWeightsWriter.write(tmp, net, 0);
     }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private ProjectSource projectSource(Path demoDir) throws IOException {
@@ -305,9 +308,9 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The tuned train node's trials and the best one, as kiln show prints them. */
   private static void printBestTrial(
-      dev.kiln.lineage.LineageStore store, String runId, PrintWriter err) {
+      LineageStore store, String runId, PrintWriter err) {
     store.findExecution(runId, "train")
-        .flatMap(t -> dev.kiln.runner.tuning.TuningReport.of(store, t.id()))
+        .flatMap(t -> TuningReport.of(store, t.id()))
         .ifPresent(
             r -> {
               for (var t : r.trials()) {

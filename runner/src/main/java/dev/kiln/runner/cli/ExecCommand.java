@@ -70,8 +70,8 @@ final class ExecCommand implements Callable<Integer> {
           found.orElseThrow(
               () ->
                   new UserException(
-                      file + " has no step \"" + step + "\" (known: " + String.join(", ", known)
-                          + ")" + DidYouMean.hint(step, known).map(h -> "; " + h).orElse("")));
+                      file + " has no step \"" + step + "\" "
+                          + DidYouMean.knownAndHint(step, known)));
     } else {
       try {
         s = StepRegistry.load().require(step);

@@ -1,6 +1,10 @@
 package dev.kiln.runner.cli;
 
+import dev.kiln.lineage.LineageStoreException;
+import dev.kiln.lineage.artifact.ArtifactStoreException;
 import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,8 +40,8 @@ public final class KilnCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  private static final java.util.concurrent.CountDownLatch MAIN_DONE =
-      new java.util.concurrent.CountDownLatch(1);
+  private static final CountDownLatch MAIN_DONE =
+      new CountDownLatch(1);
   private static volatile int mainExitCode = 1;
 
   public static void main(String[] args) {
@@ -55,7 +59,7 @@ public final class KilnCli implements Runnable {
    */
   static void exitWithCommandStatus(long timeoutSeconds) {
     try {
-      if (MAIN_DONE.await(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (MAIN_DONE.await(timeoutSeconds, TimeUnit.SECONDS)) {
         System.out.flush();
         System.err.flush();
         Runtime.getRuntime().halt(mainExitCode);
@@ -74,8 +78,8 @@ public final class KilnCli implements Runnable {
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof UserException
-              || ex instanceof dev.kiln.lineage.LineageStoreException
-              || ex instanceof dev.kiln.lineage.artifact.ArtifactStoreException) {
+              || ex instanceof LineageStoreException
+              || ex instanceof ArtifactStoreException) {
             // Problems a user can act on: the message says what and where, no stack trace.
             commandLine.getErr().println("kiln: " + ex.getMessage());
           } else {

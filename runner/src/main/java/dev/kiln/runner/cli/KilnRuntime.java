@@ -8,6 +8,9 @@ import dev.kiln.runner.beam.BeamSettings;
 import dev.kiln.runner.executor.Executor;
 import dev.kiln.runner.executor.InProcessJavaExecutor;
 import dev.kiln.runner.executor.ProcessExecutor;
+import dev.kiln.runner.executor.slurm.SharedState;
+import dev.kiln.runner.executor.slurm.SlurmExecutor;
+import dev.kiln.runner.executor.slurm.SlurmSettings;
 import dev.kiln.runner.orchestrator.Console;
 import dev.kiln.runner.orchestrator.Orchestrator;
 import dev.kiln.runner.orchestrator.OrchestratorConfig;
@@ -77,7 +80,10 @@ final class KilnRuntime implements AutoCloseable {
       Map<String, String> env,
       Path cwd) {
     BeamSettings beamSettings = beamOptions.settings(env);
-    LineageStore store = LineageStore.open(StoreConfig.fromEnvironment(env, cwd));
+    boolean slurm = beamOptions.executor(env).equals("slurm");
+    StoreConfig storeConfig = StoreConfig.fromEnvironment(env, cwd);
+    SlurmSettings slurmSettings = slurm ? slurmSettings(storeConfig, env) : null;
+    LineageStore store = LineageStore.open(storeConfig);
     BeamEngine beam = new BeamEngine(beamSettings);
     try {
       int cpus =
@@ -102,7 +108,9 @@ final class KilnRuntime implements AutoCloseable {
       base.put(BeamSettings.RUNNER_ENV, beamSettings.mode().id());
       base.put(BeamSettings.PARALLELISM_ENV, Integer.toString(beamSettings.parallelism()));
       beamSettings.flinkMaster().ifPresent(m -> base.put(BeamSettings.FLINK_MASTER_ENV, m));
-      executors.put(ExecutorKind.PROCESS, new ProcessExecutor(base));
+      executors.put(
+          ExecutorKind.PROCESS,
+          slurm ? new SlurmExecutor(base, slurmSettings) : new ProcessExecutor(base));
       executors.put(
           ExecutorKind.BEAM,
           new InProcessJavaExecutor(ExecutorKind.BEAM, loader, beam::engineOptions));
@@ -118,6 +126,30 @@ final class KilnRuntime implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * The Slurm settings, once it is clear this Kiln can dispatch to Slurm.
+   *
+   * @throws UserException with every reason it cannot
+   */
+  static SlurmSettings slurmSettings(StoreConfig storeConfig, Map<String, String> env) {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    if (!SlurmExecutor.available()) {
+      problems.add("sbatch is not on the PATH (install Slurm's client commands on this machine)");
+    }
+    problems.addAll(SharedState.problems(storeConfig, env));
+    SlurmSettings settings = null;
+    try {
+      settings = SlurmSettings.fromEnvironment(env);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (!problems.isEmpty()) {
+      throw new UserException(
+          "cannot dispatch to Slurm:\n  - " + String.join("\n  - ", problems));
+    }
+    return settings;
   }
 
   private static Orchestrator orchestrator(

@@ -33,11 +33,8 @@ record ProjectSource(String source, Project project, Optional<LocationIndex> ind
               .orElseThrow(
                   () ->
                       new UserException(
-                          "no --file given and no built-in pipeline \"" + pipeline + "\" (known: "
-                              + String.join(", ", registry.pipelineNames()) + ")"
-                              + DidYouMean.hint(pipeline, registry.pipelineNames())
-                                  .map(h -> "; " + h)
-                                  .orElse("")));
+                          "no --file given and no built-in pipeline \"" + pipeline + "\" "
+                              + DidYouMean.knownAndHint(pipeline, registry.pipelineNames())));
       return new ProjectSource(DSL_PREFIX + pipeline, p, Optional.empty());
     }
     return fromFile(file);
@@ -71,9 +68,8 @@ record ProjectSource(String source, Project project, Optional<LocationIndex> ind
             () -> {
               List<String> known = project.pipelines().stream().map(Pipeline::name).toList();
               return new UserException(
-                  source + " has no pipeline \"" + name + "\" (known: "
-                      + (known.isEmpty() ? "none" : String.join(", ", known)) + ")"
-                      + DidYouMean.hint(name, known).map(h -> "; " + h).orElse(""));
+                  source + " has no pipeline \"" + name + "\" "
+                      + DidYouMean.knownAndHint(name, known));
             });
   }
 

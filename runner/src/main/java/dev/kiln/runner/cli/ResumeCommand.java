@@ -5,15 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.NotFoundException;
 import dev.kiln.lineage.model.RunRecord;
+import dev.kiln.lineage.model.RunStatus;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.spi.StepRegistry;
+import dev.kiln.runner.git.RepositoryMirror;
 import dev.kiln.runner.orchestrator.RunOptions;
 import dev.kiln.runner.orchestrator.RunResult;
 import dev.kiln.runner.plan.Plan;
 import dev.kiln.runner.plan.Planner;
+import dev.kiln.runner.tuning.TuningSpecJson;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +59,7 @@ final class ResumeCommand implements Callable<Integer> {
     } catch (NotFoundException e) {
       throw new UserException("no run " + runId + " in this Kiln home");
     }
-    if (run.status() == dev.kiln.lineage.model.RunStatus.SUCCEEDED) {
+    if (run.status() == RunStatus.SUCCEEDED) {
       err.println(
           "kiln: run " + runId + " already succeeded; there is nothing to resume (kiln show "
               + runId + " tells what it made)");
@@ -79,7 +84,7 @@ final class ResumeCommand implements Callable<Integer> {
       Step s =
           base.startsWith("builtin:")
               ? StepRegistry.load().require(stepName)
-              : ProjectSource.fromFile(java.nio.file.Path.of(base)).project().step(stepName)
+              : ProjectSource.fromFile(Path.of(base)).project().step(stepName)
                   .orElseThrow(() -> new UserException(base + " no longer has step " + stepName));
       String specJson;
       try (LineageStore store = KilnRuntime.openStore()) {
@@ -95,7 +100,7 @@ final class ResumeCommand implements Callable<Integer> {
                                 + " kiln tune"));
       }
       Project project =
-          TuneCommand.tuningProject(s, dev.kiln.runner.tuning.TuningSpecJson.read(specJson));
+          TuneCommand.tuningProject(s, TuningSpecJson.read(specJson));
       ps = new ProjectSource(base, project, Optional.empty());
     } else if (step >= 0) {
       String stepName = source.substring(step + "#step=".length());
@@ -103,7 +108,7 @@ final class ResumeCommand implements Callable<Integer> {
       Step s =
           base.startsWith("builtin:")
               ? StepRegistry.load().require(stepName)
-              : ProjectSource.fromFile(java.nio.file.Path.of(base)).project().step(stepName)
+              : ProjectSource.fromFile(Path.of(base)).project().step(stepName)
                   .orElseThrow(() -> new UserException(base + " no longer has step " + stepName));
       Project project = ExecCommand.singleStep(s);
       ps = new ProjectSource(source, project, Optional.empty());
@@ -121,13 +126,13 @@ final class ResumeCommand implements Callable<Integer> {
     try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), null, beam)) {
       // A run of a commit that kiln watch checked out resumes in that checkout, so its steps see
       // the same code and its relative inputs the same files.
-      java.nio.file.Path workingDir = java.nio.file.Path.of("").toAbsolutePath();
+      Path workingDir = Path.of("").toAbsolutePath();
       if (run.commit() != null && run.commit().sha() != null && !run.commit().dirty()
           && run.commit().sha().matches("[0-9a-f]{40}")) {
-        java.nio.file.Path checkout =
-            dev.kiln.runner.git.RepositoryMirror.checkoutDir(
+        Path checkout =
+            RepositoryMirror.checkoutDir(
                 runtime.store.config().kilnHome(), run.commit().sha());
-        if (java.nio.file.Files.isDirectory(checkout)) {
+        if (Files.isDirectory(checkout)) {
           workingDir = checkout;
           err.println("kiln: resuming in the checkout of commit " + run.commit().sha() + ": " + checkout);
         }

@@ -3,9 +3,13 @@ package dev.kiln.runner.cli;
 import dev.kiln.lineage.model.CommitInfo;
 import dev.kiln.pipelines.validation.PipelineValidationException;
 import dev.kiln.pipelines.validation.Problem;
+import dev.kiln.runner.git.GitException;
+import dev.kiln.runner.git.GitInfo;
+import dev.kiln.runner.orchestrator.Orchestrator;
 import dev.kiln.runner.orchestrator.RunResult;
 import dev.kiln.runner.plan.Plan;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** What run, exec and resume share: option parsing, problem printing, Ctrl-C handling. */
 final class RunSupport {
@@ -52,14 +57,14 @@ final class RunSupport {
   }
 
   /** Runs with Ctrl-C stopping the run cleanly (recorded as stopped) before the JVM exits. */
-  static RunResult runStoppable(KilnRuntime runtime, java.util.function.Supplier<RunResult> run) {
+  static RunResult runStoppable(KilnRuntime runtime, Supplier<RunResult> run) {
     return runStoppable(runtime.orchestrator, run);
   }
 
   /** As {@link #runStoppable(KilnRuntime, java.util.function.Supplier)} on another orchestrator. */
   static RunResult runStoppable(
-      dev.kiln.runner.orchestrator.Orchestrator orchestrator,
-      java.util.function.Supplier<RunResult> run) {
+      Orchestrator orchestrator,
+      Supplier<RunResult> run) {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -104,24 +109,24 @@ final class RunSupport {
    * message and whether tracked files have uncommitted changes. Null outside a working copy. A
    * working copy that cannot be read is a warning, not a reason to refuse the run.
    */
-  static CommitInfo commitOf(String rev, java.nio.file.Path file, PrintWriter err) {
-    java.nio.file.Path dir =
+  static CommitInfo commitOf(String rev, Path file, PrintWriter err) {
+    Path dir =
         file == null
-            ? java.nio.file.Path.of("").toAbsolutePath()
+            ? Path.of("").toAbsolutePath()
             : file.toAbsolutePath().normalize().getParent();
     try {
       if (rev != null) {
         // A revision of this working copy is recorded in full; anything else as given.
-        return dev.kiln.runner.git.GitInfo.resolve(dir, rev).orElse(commitOf(rev));
+        return GitInfo.resolve(dir, rev).orElse(commitOf(rev));
       }
-      CommitInfo c = dev.kiln.runner.git.GitInfo.detect(dir).orElse(null);
+      CommitInfo c = GitInfo.detect(dir).orElse(null);
       if (c != null && c.dirty()) {
         err.println(
             "note: the working copy has uncommitted changes; the run records commit "
                 + c.sha().substring(0, 12) + " as dirty");
       }
       return c;
-    } catch (dev.kiln.runner.git.GitException e) {
+    } catch (GitException e) {
       err.println("warning: no commit recorded: " + e.getMessage());
       return null;
     }

@@ -1,11 +1,20 @@
 package dev.kiln.runner.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.NotFoundException;
 import dev.kiln.lineage.model.ExecutionDetail;
 import dev.kiln.lineage.model.RunDetail;
+import dev.kiln.lineage.model.RunStatus;
+import dev.kiln.runner.tuning.TuningReport;
+import dev.kiln.runner.tuning.TuningSpecJson;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,17 +48,17 @@ final class ShowCommand implements Callable<Integer> {
       }
       if (json) {
         String text = d.toJson();
-        List<dev.kiln.runner.tuning.TuningReport> jobs = tuningJobs(store, d);
+        List<TuningReport> jobs = tuningJobs(store, d);
         if (!jobs.isEmpty()) {
           try {
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-            var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(text);
+            var mapper = new ObjectMapper();
+            var node = (ObjectNode) mapper.readTree(text);
             var array = node.putArray("tuningJobs");
             for (var j : jobs) {
               array.add(j.toJson());
             }
             text = node.toString();
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             throw new IllegalStateException(e);
           }
         }
@@ -73,7 +82,7 @@ final class ShowCommand implements Callable<Integer> {
           out.printf("message %s%n", c.message().lines().findFirst().orElse("").strip());
         }
       }
-      if (run.status() == dev.kiln.lineage.model.RunStatus.FAILED && d.executions().isEmpty()) {
+      if (run.status() == RunStatus.FAILED && d.executions().isEmpty()) {
         // A run that failed before any node existed (a commit whose valohai.yaml does not load):
         // the reason is in the audit log.
         store.events(run.id()).stream()
@@ -95,26 +104,26 @@ final class ShowCommand implements Callable<Integer> {
         if (x.errorMessage() != null) {
           out.printf("  error: %s%n", x.errorMessage());
         }
-        dev.kiln.runner.tuning.TuningReport.of(store, x.id()).ifPresent(r -> printTrials(out, r));
+        TuningReport.of(store, x.id()).ifPresent(r -> printTrials(out, r));
       }
       return 0;
     }
   }
 
-  private static List<dev.kiln.runner.tuning.TuningReport> tuningJobs(LineageStore store, RunDetail d) {
-    List<dev.kiln.runner.tuning.TuningReport> out = new java.util.ArrayList<>();
+  private static List<TuningReport> tuningJobs(LineageStore store, RunDetail d) {
+    List<TuningReport> out = new ArrayList<>();
     for (ExecutionDetail e : d.executions()) {
-      dev.kiln.runner.tuning.TuningReport.of(store, e.execution().id()).ifPresent(out::add);
+      TuningReport.of(store, e.execution().id()).ifPresent(out::add);
     }
     return out;
   }
 
   /** The trials of a task node, under it: parameters, status, metric, and which one is best. */
-  private static void printTrials(java.io.PrintWriter out, dev.kiln.runner.tuning.TuningReport r) {
+  private static void printTrials(PrintWriter out, TuningReport r) {
     var spec = r.spec();
     out.printf(
         "  tuning %s (%s), %s, %d trials, %d at a time%n",
-        spec.metric(), spec.goal(), dev.kiln.runner.tuning.TuningSpecJson.algorithmName(spec.algorithm()),
+        spec.metric(), spec.goal(), TuningSpecJson.algorithmName(spec.algorithm()),
         spec.maxTrials(), spec.maxParallelTrials());
     List<String> names = spec.parameters().stream().map(p -> p.name()).toList();
     StringBuilder head = new StringBuilder(String.format("  %-6s %-14s %12s", "TRIAL", "STATUS", spec.metric()));
@@ -128,7 +137,7 @@ final class ShowCommand implements Callable<Integer> {
               String.format(
                   "  %-6s %-14s %12s",
                   (best ? "*" : " ") + t.trial(), t.status(),
-                  t.metric().isPresent() ? String.format(java.util.Locale.ROOT, "%.6g", t.metric().getAsDouble()) : "-"));
+                  t.metric().isPresent() ? String.format(Locale.ROOT, "%.6g", t.metric().getAsDouble()) : "-"));
       names.forEach(n -> row.append(String.format("  %-14s", t.parameters().getOrDefault(n, "-"))));
       row.append("  ").append(t.executionId());
       out.println(row);
@@ -143,7 +152,7 @@ final class ShowCommand implements Callable<Integer> {
                 out.printf(
                     "  best: trial %d (%s=%s) %s; the node's outputs are its outputs%n",
                     b.trial(), spec.metric(),
-                    b.metric().isPresent() ? String.format(java.util.Locale.ROOT, "%.6g", b.metric().getAsDouble()) : "-",
+                    b.metric().isPresent() ? String.format(Locale.ROOT, "%.6g", b.metric().getAsDouble()) : "-",
                     b.parameters()));
   }
 }

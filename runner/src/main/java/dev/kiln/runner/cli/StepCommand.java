@@ -10,6 +10,7 @@ import dev.kiln.pipelines.StepRun;
 import dev.kiln.pipelines.spi.StepContext;
 import dev.kiln.pipelines.spi.StepFunction;
 import dev.kiln.pipelines.spi.StepRegistry;
+import dev.kiln.pipelines.validation.DidYouMean;
 import dev.kiln.pipelines.validation.Validator;
 import dev.kiln.runner.beam.BeamEngine;
 import dev.kiln.runner.beam.BeamSettings;
@@ -211,9 +212,9 @@ final class StepCommand implements Callable<Integer> {
         .forEach(
             k ->
                 problems.add(
-                    "step " + step.name() + " has no parameter \"" + k + "\" (known: "
-                        + String.join(", ", step.parameters().stream().map(ParameterSpec::name).toList())
-                        + ")"));
+                    "step " + step.name() + " has no parameter \"" + k + "\" "
+                        + DidYouMean.known(
+                            step.parameters().stream().map(ParameterSpec::name).toList())));
     if (!problems.isEmpty()) {
       throw new UserException(String.join("\n  ", problems));
     }

@@ -3,11 +3,16 @@ package dev.kiln.runner.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.runner.orchestrator.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +51,7 @@ final class TerminalConsole implements Console {
   private final PrintWriter err;
   private final boolean verbose;
   private final boolean live;
-  private final java.util.function.LongSupplier clock;
+  private final LongSupplier clock;
   private final Map<String, NodeView> nodes = new LinkedHashMap<>();
   private int drawnLines;
   private long lastRedraw;
@@ -61,7 +66,7 @@ final class TerminalConsole implements Console {
   }
 
   TerminalConsole(
-      PrintWriter err, boolean verbose, boolean live, java.util.function.LongSupplier clock) {
+      PrintWriter err, boolean verbose, boolean live, LongSupplier clock) {
     this.err = err;
     this.verbose = verbose;
     this.live = live && !verbose;
@@ -131,7 +136,7 @@ final class TerminalConsole implements Console {
     try {
       JsonNode n = JSON.readTree(t);
       return n.isObject() ? n : null;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }
@@ -245,19 +250,19 @@ final class TerminalConsole implements Console {
       if (Double.isNaN(v) || Double.isInfinite(v)) {
         return Double.toString(v);
       }
-      return new java.math.BigDecimal(v)
-          .round(new java.math.MathContext(4))
+      return new BigDecimal(v)
+          .round(new MathContext(4))
           .stripTrailingZeros()
           .toPlainString();
     }
 
-    java.util.Optional<String> eta() {
+    Optional<String> eta() {
       if (step == null || total == null || firstStep < 0 || step <= firstStep || step >= total) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       double perStep = (double) (lastStepAt - firstStepAt) / (step - firstStep);
       long secs = Math.round(perStep * (total - step) / 1e9);
-      return java.util.Optional.of(
+      return Optional.of(
           secs >= 3600
               ? String.format(Locale.ROOT, "%dh%02dm", secs / 3600, secs % 3600 / 60)
               : String.format(Locale.ROOT, "%dm%02ds", secs / 60, secs % 60));

@@ -2,10 +2,13 @@ package dev.kiln.runner.cli;
 
 import dev.kiln.compat.aiplatform.AiPlatformConfig;
 import dev.kiln.compat.valohai.Diagnostic;
+import dev.kiln.pipelines.EdgeMergeMode;
 import dev.kiln.pipelines.Node;
+import dev.kiln.pipelines.OnError;
 import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.StepOverride;
 import dev.kiln.pipelines.TaskBlueprint;
 import dev.kiln.pipelines.ParameterSpec;
 import dev.kiln.pipelines.spi.StepRegistry;
@@ -19,6 +22,7 @@ import dev.kiln.runner.tuning.TuningSpecJson;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -115,7 +119,7 @@ final class TuneCommand implements Callable<Integer> {
     try (KilnRuntime runtime = KilnRuntime.open(consoleOptions.console(err), cpus, beam)) {
       RunResult result =
           RunSupport.runStoppable(runtime, () -> runtime.orchestrator.run(plan, options));
-      err.println("kiln: tuning job " + result.runId() + " " + result.status().name().toLowerCase(java.util.Locale.ROOT)
+      err.println("kiln: tuning job " + result.runId() + " " + result.status().name().toLowerCase(Locale.ROOT)
           + " (" + result.summary() + "); kiln show " + result.runId() + " lists its trials");
       return RunSupport.report(result, out);
     }
@@ -136,9 +140,8 @@ final class TuneCommand implements Callable<Integer> {
         .orElseThrow(
             () ->
                 new UserException(
-                    source.source() + " has no step \"" + step + "\" (known: "
-                        + String.join(", ", known) + ")"
-                        + DidYouMean.hint(step, known).map(h -> "; " + h).orElse("")));
+                    source.source() + " has no step \"" + step + "\" "
+                        + DidYouMean.knownAndHint(step, known)));
   }
 
   /** A project whose one pipeline is one task node, named after the step, searching {@code spec}. */
@@ -147,8 +150,8 @@ final class TuneCommand implements Callable<Integer> {
     Node.Task node =
         new Node.Task(
             step.name(), Optional.of(step.name()), Optional.of(blueprint),
-            dev.kiln.pipelines.StepOverride.NONE, dev.kiln.pipelines.OnError.STOP_ALL,
-            dev.kiln.pipelines.EdgeMergeMode.REPLACE, List.of(), Map.of());
+            StepOverride.NONE, OnError.STOP_ALL,
+            EdgeMergeMode.REPLACE, List.of(), Map.of());
     Pipeline p =
         new Pipeline(PIPELINE_PREFIX + step.name(), List.of(node), List.of(), List.of(), false, Map.of());
     TaskBlueprint task =

@@ -9,10 +9,12 @@ import dev.kiln.runner.executor.ExecutionRequest;
 import dev.kiln.runner.executor.ExecutionResult;
 import dev.kiln.runner.executor.Executor;
 import dev.kiln.runner.process.OutputLine;
+import dev.kiln.runner.process.ProcessGroups;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +187,7 @@ public final class DjlWorkerExecutor implements Executor {
       WorkerProtocol.JSON.writerWithDefaultPrettyPrinter()
           .writeValue(requestFile.toFile(), WorkerProtocol.encode(r));
       ProcessBuilder pb =
-          new ProcessBuilder(dev.kiln.runner.process.ProcessGroups.inOwnGroup(command(requestFile)));
+          new ProcessBuilder(ProcessGroups.inOwnGroup(command(requestFile)));
       pb.directory(request.repositoryDir().toFile());
       pb.environment()
           .putAll(
@@ -241,7 +243,7 @@ public final class DjlWorkerExecutor implements Executor {
         r.path("error").asText("the step failed"), device.get());
   }
 
-  private static void closeQuietly(java.io.OutputStream s) {
+  private static void closeQuietly(OutputStream s) {
     try {
       s.close();
     } catch (IOException e) {
@@ -250,7 +252,7 @@ public final class DjlWorkerExecutor implements Executor {
   }
 
   private static void kill(Process process, Thread out, Thread err) throws InterruptedException {
-    dev.kiln.runner.process.ProcessGroups.killGroup(process.pid());
+    ProcessGroups.killGroup(process.pid());
     closeQuietly(process.getOutputStream());
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();

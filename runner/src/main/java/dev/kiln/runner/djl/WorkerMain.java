@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class WorkerMain {
       channel.result(true, null);
     } catch (Throwable t) {
       Throwable cause =
-          t instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null
+          t instanceof InvocationTargetException ite && ite.getCause() != null
               ? ite.getCause()
               : t;
       StringWriter trace = new StringWriter();

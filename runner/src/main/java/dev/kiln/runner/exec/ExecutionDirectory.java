@@ -1,5 +1,6 @@
 package dev.kiln.runner.exec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -148,7 +149,7 @@ public final class ExecutionDirectory {
     JSON.writeValue(configDir().resolve("execution.json").toFile(), info);
   }
 
-  static com.fasterxml.jackson.databind.JsonNode toJson(ParamValue v) {
+  static JsonNode toJson(ParamValue v) {
     var f = JSON.getNodeFactory();
     if (v instanceof ParamValue.StringValue s) {
       return f.textNode(s.value());

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -174,10 +175,8 @@ public final class CommitRunner {
               + " names the DSL pipeline \""
               + pipeline
               + "\" but no step library on the"
-              + " class path defines it (known: "
-              + String.join(", ", registry.pipelineNames())
-              + ")"
-              + DidYouMean.hint(pipeline, registry.pipelineNames()).map(h -> "; " + h).orElse(""));
+              + " class path defines it "
+              + DidYouMean.knownAndHint(pipeline, registry.pipelineNames()));
     }
     return plan(
         "dsl:" + pipeline,
@@ -205,10 +204,8 @@ public final class CommitRunner {
           shownName
               + " has no pipeline \""
               + pipeline
-              + "\" (known: "
-              + (known.isEmpty() ? "none" : String.join(", ", known))
-              + ")"
-              + DidYouMean.hint(pipeline, known).map(h -> "; " + h).orElse(""));
+              + "\" "
+              + DidYouMean.knownAndHint(pipeline, known));
     }
     try {
       Plan plan = Planner.plan(project, p.get(), k.params(), k.inputs());
@@ -273,8 +270,8 @@ public final class CommitRunner {
       List<String> problems = new ArrayList<>();
       List<String> dsl = new ArrayList<>();
       Optional<String> valohai = Optional.empty();
-      Map<String, List<String>> params = new java.util.LinkedHashMap<>();
-      Map<String, List<String>> inputs = new java.util.LinkedHashMap<>();
+      Map<String, List<String>> params = new LinkedHashMap<>();
+      Map<String, List<String>> inputs = new LinkedHashMap<>();
       for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
         String key = it.next();
         JsonNode v = root.get(key);
@@ -312,10 +309,8 @@ public final class CommitRunner {
               problems.add(
                   "unknown key \""
                       + key
-                      + "\" (known: "
-                      + String.join(", ", KEYS)
-                      + ")"
-                      + DidYouMean.hint(key, KEYS).map(h -> "; " + h).orElse(""));
+                      + "\" "
+                      + DidYouMean.knownAndHint(key, KEYS));
         }
       }
       if (!problems.isEmpty()) {

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -84,9 +87,9 @@ public final class GitInfo {
       ObjectId id;
       try {
         id = repo.resolve(rev + "^{commit}");
-      } catch (org.eclipse.jgit.errors.RevisionSyntaxException
-          | org.eclipse.jgit.errors.AmbiguousObjectException
-          | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+      } catch (RevisionSyntaxException
+          | AmbiguousObjectException
+          | IncorrectObjectTypeException e) {
         return Optional.empty();
       }
       if (id == null) {

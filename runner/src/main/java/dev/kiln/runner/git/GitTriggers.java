@@ -2,6 +2,7 @@ package dev.kiln.runner.git;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -14,8 +15,8 @@ public final class GitTriggers implements PushListener, AutoCloseable {
   private final List<GitWatcher> watchers;
   private final List<Thread> threads = new ArrayList<>();
   private final PushListener all;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed =
+      new AtomicBoolean();
 
   private GitTriggers(List<GitWatcher> watchers, Consumer<TriggeredRun> onRun) {
     this.watchers = List.copyOf(watchers);

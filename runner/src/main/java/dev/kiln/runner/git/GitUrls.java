@@ -2,6 +2,8 @@ package dev.kiln.runner.git;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -71,8 +73,8 @@ public final class GitUrls {
   }
 
   static String decode(String s) {
-    return java.net.URLDecoder.decode(
-        s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    return URLDecoder.decode(
+        s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.kiln.runner.git;
 
 import dev.kiln.lineage.LineageStore;
 import dev.kiln.lineage.model.RunStatus;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,7 +250,7 @@ public final class GitWatcher implements PushListener, AutoCloseable {
                 + " and those of runs that did not succeed)");
       }
       pruned.problems().forEach(log);
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.accept("cannot clean up old commit checkouts: " + e.getMessage() + " (will try again)");
     }
   }

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -185,7 +186,7 @@ public final class WebhookHandler {
     if (ref.isEmpty() || after.isEmpty() || urls.isEmpty()) {
       return answer(
           400,
-          provider.name().toLowerCase(java.util.Locale.ROOT)
+          provider.name().toLowerCase(Locale.ROOT)
               + " push payload lacks ref, after or the repository URLs",
           Optional.empty());
     }

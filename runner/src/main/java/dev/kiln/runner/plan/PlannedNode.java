@@ -6,6 +6,7 @@ import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.Step;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import dev.kiln.pipelines.tuning.TuningSpec;
@@ -39,7 +40,7 @@ public record PlannedNode(
   }
 
   public PlannedNode {
-    java.util.Objects.requireNonNull(tuning, "tuning");
+    Objects.requireNonNull(tuning, "tuning");
     parameters = Map.copyOf(parameters);
     suppliedInputs = Map.copyOf(suppliedInputs);
     incoming = List.copyOf(incoming);

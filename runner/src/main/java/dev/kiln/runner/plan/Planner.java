@@ -9,6 +9,7 @@ import dev.kiln.pipelines.Pipeline;
 import dev.kiln.pipelines.PipelineParameter;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
+import dev.kiln.pipelines.tuning.TuningSpec;
 import dev.kiln.pipelines.validation.DidYouMean;
 import dev.kiln.pipelines.validation.ModelPath;
 import dev.kiln.pipelines.validation.PipelineValidationException;
@@ -16,12 +17,15 @@ import dev.kiln.pipelines.validation.Problem;
 import dev.kiln.pipelines.validation.Validator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,7 +49,7 @@ public final class Planner {
       Map<String, List<String>> inputs) {
     Map<String, Node> nodes = new LinkedHashMap<>();
     pipeline.nodes().forEach(n -> nodes.putIfAbsent(n.name(), n));
-    Set<String> usedSteps = new java.util.HashSet<>();
+    Set<String> usedSteps = new HashSet<>();
     nodes.values().forEach(n -> project.effectiveStep(n).ifPresent(s -> usedSteps.add(s.name())));
     // The problems of this pipeline and of the steps it uses; other pipelines do not stop it.
     List<Problem> problems = new ArrayList<>();
@@ -166,7 +170,7 @@ public final class Planner {
     supplied.forEach((n, m) -> suppliedNames.put(n, m.keySet()));
     List<Problem> runnable = Validator.checkRunnable(project, pipeline, suppliedNames);
     problems.addAll(runnable);
-    Map<String, dev.kiln.pipelines.tuning.TuningSpec> tuning = new HashMap<>();
+    Map<String, TuningSpec> tuning = new HashMap<>();
     for (Node n : nodes.values()) {
       if (n instanceof Node.Task t) {
         ModelPath where =
@@ -226,7 +230,7 @@ public final class Planner {
               supplied.getOrDefault(name, Map.of()),
               incoming,
               upstream,
-              java.util.Optional.ofNullable(tuning.get(name))));
+              Optional.ofNullable(tuning.get(name))));
     }
     return new Plan(project, pipeline, ordered, problems);
   }
@@ -274,12 +278,12 @@ public final class Planner {
   }
 
   private static Problem unknown(
-      ModelPath where, String prefix, String name, java.util.Collection<String> known) {
+      ModelPath where, String prefix, String name, Collection<String> known) {
     Problem p =
         Problem.error(
             "unknown-name",
             where,
-            prefix + " \"" + name + "\" (known: " + String.join(", ", known) + ")");
+            prefix + " \"" + name + "\" " + DidYouMean.known(known));
     return DidYouMean.hint(name, known).map(p::withHint).orElse(p);
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.runner.process;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Runs a step's command lines as one shell script ({@code set -e}, so the first failing line fails
@@ -52,8 +55,8 @@ public final class CommandProcess {
           + "exit $rc\n";
 
   private volatile Process process;
-  private volatile java.io.OutputStream parentPipe;
-  private java.util.function.LongConsumer processStarted = pid -> {};
+  private volatile OutputStream parentPipe;
+  private LongConsumer processStarted = pid -> {};
   private volatile boolean stopRequested;
 
   public CommandProcess(
@@ -153,14 +156,14 @@ public final class CommandProcess {
   }
 
   /** Called with the pid of the process started, which leads the step's process group. */
-  public CommandProcess onStart(java.util.function.LongConsumer listener) {
+  public CommandProcess onStart(LongConsumer listener) {
     this.processStarted = Objects.requireNonNull(listener);
     return this;
   }
 
   /** What the operating system does when Kiln dies: the wrapper sees its pipe close. For tests. */
   void closeParentPipe() {
-    java.io.OutputStream pipe = parentPipe;
+    OutputStream pipe = parentPipe;
     if (pipe != null) {
       try {
         pipe.close();
@@ -226,7 +229,7 @@ public final class CommandProcess {
                 emit(buf, stream, listener);
               }
             },
-            "kiln-" + stream.name().toLowerCase(java.util.Locale.ROOT));
+            "kiln-" + stream.name().toLowerCase(Locale.ROOT));
     t.setDaemon(true);
     t.start();
     return t;

@@ -1,6 +1,9 @@
 package dev.kiln.runner.process;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,7 @@ public final class ProcessGroups {
     if (!setsidAvailable()) {
       return command;
     }
-    List<String> out = new java.util.ArrayList<>(command.size() + 1);
+    List<String> out = new ArrayList<>(command.size() + 1);
     out.add("setsid");
     out.addAll(command);
     return out;
@@ -34,7 +37,7 @@ public final class ProcessGroups {
     if (known == null) {
       known = false;
       for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-        if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "setsid"))) {
+        if (Files.isExecutable(Path.of(dir, "setsid"))) {
           known = true;
           break;
         }

@@ -1,8 +1,6 @@
 package dev.kiln.compat.aiplatform;
 
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
-import dev.kiln.compat.valohai.dto.Suggest;
 import dev.kiln.compat.valohai.yaml.LocatedYamlReader;
 import dev.kiln.compat.valohai.yaml.Mark;
 import dev.kiln.compat.valohai.yaml.YamlNode;
@@ -11,6 +9,8 @@ import dev.kiln.pipelines.tuning.Goal;
 import dev.kiln.pipelines.tuning.Scale;
 import dev.kiln.pipelines.tuning.SearchParameter;
 import dev.kiln.pipelines.tuning.TuningSpec;
+import dev.kiln.pipelines.validation.DidYouMean;
+import dev.kiln.pipelines.validation.Severity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads an AI Platform training config ({@code kiln tune --config config.yaml}): {@code
@@ -132,7 +133,7 @@ public final class AiPlatformConfig {
         error(
             e.keyMark(),
             "hyperparameters." + e.key() + " is not an AI Platform hyperparameters field"
-                + Suggest.didYouMean(e.key(), HYPERPARAMETER_KEYS));
+                + DidYouMean.suffix(e.key(), HYPERPARAMETER_KEYS));
       }
     }
     Goal goal = enumValue(h, "goal", Goal.class, Goal.MAXIMIZE);
@@ -187,7 +188,7 @@ public final class AiPlatformConfig {
         error(
             h.valueMark("algorithm"),
             "algorithm " + a.get() + " is not one of " + String.join(", ", known)
-                + Suggest.didYouMean(a.get(), known));
+                + DidYouMean.suffix(a.get(), known));
         return Algorithm.BAYESIAN_TPE;
     }
   }
@@ -220,7 +221,7 @@ public final class AiPlatformConfig {
         error(
             e.keyMark(),
             where + "." + e.key() + " is not a ParameterSpec field"
-                + Suggest.didYouMean(e.key(), PARAM_KEYS));
+                + DidYouMean.suffix(e.key(), PARAM_KEYS));
       }
     }
     Optional<String> name = string(p, "parameterName");
@@ -233,7 +234,7 @@ public final class AiPlatformConfig {
       error(
           p.valueMark("parameterName"),
           where + ": the step has no parameter \"" + name.get() + "\""
-              + Suggest.didYouMean(name.get(), stepParameters));
+              + DidYouMean.suffix(name.get(), stepParameters));
       return Optional.empty();
     }
     Optional<String> type = string(p, "type");
@@ -252,7 +253,7 @@ public final class AiPlatformConfig {
         error(
             p.valueMark("scaleType"),
             where + ": scaleType " + scaleName.get() + " is not one of "
-                + String.join(", ", known) + Suggest.didYouMean(scaleName.get(), known));
+                + String.join(", ", known) + DidYouMean.suffix(scaleName.get(), known));
         return Optional.empty();
       }
       scale = s.get();
@@ -283,7 +284,7 @@ public final class AiPlatformConfig {
           error(
               p.valueMark("type"),
               where + ": type " + type.get() + " is not one of " + String.join(", ", known)
-                  + Suggest.didYouMean(type.get(), known));
+                  + DidYouMean.suffix(type.get(), known));
           return Optional.empty();
       }
     } catch (MissingField e) {
@@ -355,7 +356,7 @@ public final class AiPlatformConfig {
       String type,
       String where,
       String expected,
-      java.util.function.Function<YamlNode, Optional<T>> item) {
+      Function<YamlNode, Optional<T>> item) {
     Optional<YamlNode> v = p.get(key);
     if (v.isEmpty()) {
       error(p.mark(), where + " is " + type + " but has no " + key);
@@ -444,7 +445,7 @@ public final class AiPlatformConfig {
     error(
         m.valueMark(key),
         key + " " + s.get() + " is not one of " + String.join(", ", known)
-            + Suggest.didYouMean(s.get().toUpperCase(Locale.ROOT), known));
+            + DidYouMean.suffix(s.get().toUpperCase(Locale.ROOT), known));
     return fallback;
   }
 }

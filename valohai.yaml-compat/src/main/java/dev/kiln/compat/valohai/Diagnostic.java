@@ -2,6 +2,7 @@ package dev.kiln.compat.valohai;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.kiln.pipelines.validation.Severity;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Objects;

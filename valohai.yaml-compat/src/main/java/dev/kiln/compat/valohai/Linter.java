@@ -1,5 +1,6 @@
 package dev.kiln.compat.valohai;
 
+import dev.kiln.pipelines.validation.Severity;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

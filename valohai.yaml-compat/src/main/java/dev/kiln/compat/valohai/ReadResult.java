@@ -3,6 +3,7 @@ package dev.kiln.compat.valohai;
 import dev.kiln.compat.valohai.dto.ValohaiDto;
 import dev.kiln.compat.valohai.mapping.LocationIndex;
 import dev.kiln.pipelines.Project;
+import dev.kiln.pipelines.validation.Severity;
 import java.util.List;
 import java.util.Optional;
 

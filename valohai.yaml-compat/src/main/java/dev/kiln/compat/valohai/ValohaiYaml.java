@@ -12,6 +12,7 @@ import dev.kiln.compat.valohai.yaml.LocatedYamlReader;
 import dev.kiln.compat.valohai.yaml.Mark;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.validation.Problem;
+import dev.kiln.pipelines.validation.Severity;
 import dev.kiln.pipelines.validation.Validator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -158,7 +159,7 @@ public final class ValohaiYaml {
             case WARNING -> STRICTER_THAN_REFERENCE.contains(p.code()) ? Severity.NOTE : Severity.WARNING;
             case NOTE -> Severity.NOTE;
           };
-      String prefix = severity == Severity.NOTE && p.severity() != dev.kiln.pipelines.validation.Severity.NOTE
+      String prefix = severity == Severity.NOTE && p.severity() != Severity.NOTE
           ? "Kiln: " : "";
       String text =
           index.toYaml(p.path()) + ": " + p.message() + p.hint().map(h -> "; " + h).orElse("");

@@ -8,6 +8,7 @@ import dev.kiln.pipelines.PortKind;
 import dev.kiln.pipelines.Project;
 import dev.kiln.pipelines.Step;
 import dev.kiln.pipelines.StepRun;
+import dev.kiln.pipelines.validation.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.kiln.compat.valohai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.pipelines.validation.Severity;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

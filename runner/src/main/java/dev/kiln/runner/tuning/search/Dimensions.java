@@ -1,5 +1,6 @@
 package dev.kiln.runner.tuning.search;
 
+import dev.kiln.pipelines.tuning.Scale;
 import dev.kiln.pipelines.tuning.SearchParameter;
 import dev.kiln.pipelines.tuning.TuningSpec;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class Dimensions {
     return Dimension.discrete(d.name(), d.values());
   }
 
-  private static Dimension.Scale scale(dev.kiln.pipelines.tuning.Scale s) {
+  private static Dimension.Scale scale(Scale s) {
     return Dimension.Scale.valueOf(s.name());
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.runner.tuning.stopping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -30,7 +31,7 @@ public record MedianStoppingRule(int minTrials, long startStep, Compare compare)
   }
 
   public MedianStoppingRule {
-    java.util.Objects.requireNonNull(compare, "compare");
+    Objects.requireNonNull(compare, "compare");
     if (minTrials < 1) {
       throw new IllegalArgumentException("minTrials must be at least 1; got " + minTrials);
     }

@@ -1,6 +1,7 @@
 package dev.kiln.runner.tuning.stopping;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,7 +69,7 @@ public record SuccessiveHalvingRule(long minSteps, int reductionFactor) implemen
       }
     }
     // Best first.
-    competing.sort(maximize ? java.util.Comparator.reverseOrder() : java.util.Comparator.naturalOrder());
+    competing.sort(maximize ? Comparator.reverseOrder() : Comparator.naturalOrder());
     int promotable = Math.max(0, competing.size() / reductionFactor - 1);
     double threshold = competing.get(promotable);
     boolean promoted = maximize ? mine >= threshold : mine <= threshold;

@@ -1,7 +1,6 @@
 package dev.kiln.compat.valohai.dto;
 
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
 import dev.kiln.compat.valohai.dto.ValohaiDto.Action;
 import dev.kiln.compat.valohai.dto.ValohaiDto.Config;
 import dev.kiln.compat.valohai.dto.ValohaiDto.Edge;
@@ -18,14 +17,19 @@ import dev.kiln.compat.valohai.yaml.Mark;
 import dev.kiln.compat.valohai.yaml.YamlNode;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlMap;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlSeq;
+import dev.kiln.pipelines.validation.DidYouMean;
+import dev.kiln.pipelines.validation.Severity;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The reference parser's lint rules that need more than one value: references between items
@@ -430,8 +434,8 @@ public final class ConfigLinter {
       report(
           Severity.ERROR,
           at,
-          where + "." + which + ": unknown node \"" + node + "\" (known: "
-              + String.join(", ", nodes.keySet()) + ")" + Suggest.didYouMean(node, nodes.keySet()));
+          where + "." + which + ": unknown node \"" + node + "\" "
+              + DidYouMean.knownAndHint(node, nodes.keySet()));
     }
     if (EDGE_TYPE_SYNONYMS.containsKey(type)) {
       report(
@@ -443,9 +447,8 @@ public final class ConfigLinter {
       report(
           Severity.ERROR,
           at,
-          where + "." + which + ": unknown edge type `" + type + "` in '" + end + "' (known: "
-              + String.join(", ", new java.util.TreeSet<>(EDGE_TYPES)) + ")"
-              + Suggest.didYouMean(type, EDGE_TYPES));
+          where + "." + which + ": unknown edge type `" + type + "` in '" + end + "' "
+              + DidYouMean.knownAndHint(type, new TreeSet<>(EDGE_TYPES)));
     }
   }
 
@@ -454,10 +457,10 @@ public final class ConfigLinter {
     YamlNode src = n.source();
     for (Action a : n.actions()) {
       for (String w : a.when()) {
-        if (!WELL_KNOWN_WHENS.contains(w.toLowerCase(java.util.Locale.ROOT))) {
+        if (!WELL_KNOWN_WHENS.contains(w.toLowerCase(Locale.ROOT))) {
           report(Severity.WARNING, valueMark(a.source(), "when"),
               where + ".actions: `when: " + w + "` is not a known event ("
-                  + String.join(", ", new java.util.TreeSet<>(WELL_KNOWN_WHENS))
+                  + String.join(", ", new TreeSet<>(WELL_KNOWN_WHENS))
                   + "); the action might never run");
         }
       }
@@ -465,7 +468,7 @@ public final class ConfigLinter {
         if (!WELL_KNOWN_THENS.contains(t)) {
           report(Severity.WARNING, valueMark(a.source(), "then"),
               where + ".actions: `then: " + t + "` is not a known action ("
-                  + String.join(", ", new java.util.TreeSet<>(WELL_KNOWN_THENS))
+                  + String.join(", ", new TreeSet<>(WELL_KNOWN_THENS))
                   + "); the reference parser would do nothing");
         }
       }
@@ -481,8 +484,7 @@ public final class ConfigLinter {
       if (t == null) {
         report(Severity.ERROR, valueMark(src, "task"),
             where + ".task: node \"" + n.name() + "\" names task \"" + n.task()
-                + "\", which does not exist (known: " + String.join(", ", tasks.keySet()) + ")"
-                + Suggest.didYouMean(n.task(), tasks.keySet()));
+                + "\", which does not exist " + DidYouMean.knownAndHint(n.task(), tasks.keySet()));
         return;
       }
       step = t.step() == null ? null : steps.get(t.step());
@@ -494,8 +496,7 @@ public final class ConfigLinter {
         }
         report(Severity.ERROR, valueMark(src, "step"),
             where + ".step: node \"" + n.name() + "\" names step \"" + n.step()
-                + "\", which does not exist (known: " + String.join(", ", steps.keySet()) + ")"
-                + Suggest.didYouMean(n.step(), steps.keySet()));
+                + "\", which does not exist " + DidYouMean.knownAndHint(n.step(), steps.keySet()));
         return;
       }
     }
@@ -511,17 +512,17 @@ public final class ConfigLinter {
     if (step == null) {
       return;
     }
-    Set<String> inputs = new java.util.LinkedHashSet<>();
+    Set<String> inputs = new LinkedHashSet<>();
     step.inputs().forEach(in -> inputs.add(in.name()));
-    Set<String> params = new java.util.LinkedHashSet<>();
+    Set<String> params = new LinkedHashSet<>();
     step.parameters().forEach(pa -> params.add(pa.name()));
     int i = 0;
     for (ValohaiDto.Input in : o.inputs()) {
       if (in.name() != null && !inputs.contains(in.name())) {
         report(Severity.ERROR, valueMark(in.source(), "name"),
             where + ".override.inputs[" + i + "].name: input \"" + in.name()
-                + "\" does not exist in step \"" + step.name() + "\" (known: "
-                + String.join(", ", inputs) + ")" + Suggest.didYouMean(in.name(), inputs));
+                + "\" does not exist in step \"" + step.name() + "\" "
+                + DidYouMean.knownAndHint(in.name(), inputs));
       }
       i++;
     }
@@ -530,8 +531,8 @@ public final class ConfigLinter {
       if (pa.name() != null && !params.contains(pa.name())) {
         report(Severity.ERROR, valueMark(pa.source(), "name"),
             where + ".override.parameters[" + i + "].name: parameter \"" + pa.name()
-                + "\" does not exist in step \"" + step.name() + "\" (known: "
-                + String.join(", ", params) + ")" + Suggest.didYouMean(pa.name(), params));
+                + "\" does not exist in step \"" + step.name() + "\" "
+                + DidYouMean.knownAndHint(pa.name(), params));
       }
       i++;
     }

@@ -1,7 +1,6 @@
 package dev.kiln.compat.valohai.dto;
 
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
 import dev.kiln.compat.valohai.dto.ValohaiDto.Action;
 import dev.kiln.compat.valohai.dto.ValohaiDto.Command;
 import dev.kiln.compat.valohai.dto.ValohaiDto.Config;
@@ -26,6 +25,8 @@ import dev.kiln.compat.valohai.yaml.YamlNode;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlMap;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlScalar;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlSeq;
+import dev.kiln.pipelines.validation.DidYouMean;
+import dev.kiln.pipelines.validation.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -176,7 +179,7 @@ public final class DtoReader {
           first.keyMark(),
           "item " + index + ": unknown item type `" + kind
               + "` (expected one of step, pipeline, task, endpoint, deployment)"
-              + Suggest.didYouMean(kind, ITEM_KINDS));
+              + DidYouMean.suffix(kind, ITEM_KINDS));
       return Optional.empty();
     }
     List<YamlNode.Entry> rest = map.entries().subList(1, map.size());
@@ -521,7 +524,7 @@ public final class DtoReader {
             Severity.ERROR,
             e.keyMark(),
             o.where(e.key()) + ": `" + e.key() + "` is not a field an override can set (it can set "
-                + String.join(", ", new java.util.TreeSet<>(OVERRIDE_KEYS))
+                + String.join(", ", new TreeSet<>(OVERRIDE_KEYS))
                 + "); should it be nested under `inputs` or `parameters`?");
       }
     }
@@ -590,7 +593,7 @@ public final class DtoReader {
             Severity.WARNING,
             e.keyMark(),
             o.where(e.key()) + ": unknown key `" + e.key() + "` in a task; kept as is"
-                + Suggest.didYouMean(e.key(), TASK_KEYS));
+                + DidYouMean.suffix(e.key(), TASK_KEYS));
       }
     }
     String name = o.str("name", true);
@@ -601,7 +604,7 @@ public final class DtoReader {
       type = rawType.toLowerCase(Locale.ROOT).replace('-', '_');
       if (!TASK_TYPES.contains(type)) {
         o.error("type", true, "`" + rawType + "` is not one of " + String.join(", ", TASK_TYPES)
-            + Suggest.didYouMean(type, TASK_TYPES));
+            + DidYouMean.suffix(type, TASK_TYPES));
         type = null;
       }
     }
@@ -775,7 +778,7 @@ public final class DtoReader {
               e.keyMark(),
               where(e.key()) + ": unknown key `" + e.key() + "`"
                   + (severity == Severity.WARNING ? "; kept as is" : "")
-                  + Suggest.didYouMean(e.key(), keys));
+                  + DidYouMean.suffix(e.key(), keys));
         }
       }
     }
@@ -858,7 +861,7 @@ public final class DtoReader {
       String s = str(key, false);
       if (s != null && !allowed.contains(s)) {
         error(key, true, "`" + s + "` is not one of " + String.join(", ", allowed)
-            + Suggest.didYouMean(s, allowed));
+            + DidYouMean.suffix(s, allowed));
         return null;
       }
       return s;
@@ -872,7 +875,7 @@ public final class DtoReader {
       String lower = s.toLowerCase(Locale.ROOT);
       if (!allowed.contains(lower)) {
         error(key, true, "`" + s + "` is not one of " + String.join(", ", allowed)
-            + Suggest.didYouMean(lower, allowed));
+            + DidYouMean.suffix(lower, allowed));
         return null;
       }
       return lower;
@@ -1023,7 +1026,7 @@ public final class DtoReader {
       return null;
     }
 
-    <T> List<T> list(String key, java.util.function.Function<Obj, T> reader) {
+    <T> List<T> list(String key, Function<Obj, T> reader) {
       Optional<YamlSeq> seq = seq(key);
       if (seq.isEmpty()) {
         return List.of();

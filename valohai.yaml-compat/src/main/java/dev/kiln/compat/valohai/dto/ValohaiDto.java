@@ -2,6 +2,7 @@ package dev.kiln.compat.valohai.dto;
 
 import dev.kiln.compat.valohai.yaml.YamlNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class ValohaiDto {
   private ValohaiDto() {}
 
   static <T> List<T> copy(List<T> list) {
-    return list == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(list));
+    return list == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
   }
 
   static Map<String, Object> copy(Map<String, Object> map) {

@@ -6,6 +6,7 @@ import dev.kiln.compat.valohai.yaml.YamlNode.YamlMap;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlScalar;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlSeq;
 import dev.kiln.pipelines.validation.ModelPath;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class LocationIndex {
     if (i >= remap.length) {
       return path;
     }
-    List<String> out = new java.util.ArrayList<>(seg);
+    List<String> out = new ArrayList<>(seg);
     out.set(1, Integer.toString(remap[i]));
     return new ModelPath(path.kind(), path.name(), path.occurrence(), out);
   }

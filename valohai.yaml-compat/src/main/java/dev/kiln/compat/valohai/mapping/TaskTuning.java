@@ -1,10 +1,10 @@
 package dev.kiln.compat.valohai.mapping;
 
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
-import dev.kiln.compat.valohai.dto.Suggest;
+import dev.kiln.compat.valohai.dto.DtoReader;
 import dev.kiln.compat.valohai.dto.ValohaiDto;
 import dev.kiln.compat.valohai.yaml.Mark;
+import dev.kiln.compat.valohai.yaml.ScalarKind;
 import dev.kiln.compat.valohai.yaml.YamlNode;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlMap;
 import dev.kiln.compat.valohai.yaml.YamlNode.YamlScalar;
@@ -16,6 +16,8 @@ import dev.kiln.pipelines.tuning.OnTrialError;
 import dev.kiln.pipelines.tuning.Scale;
 import dev.kiln.pipelines.tuning.SearchParameter;
 import dev.kiln.pipelines.tuning.TuningSpec;
+import dev.kiln.pipelines.validation.DidYouMean;
+import dev.kiln.pipelines.validation.Severity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -172,8 +175,8 @@ public final class TaskTuning {
       out.add(new Diagnostic(file, m.valueMark("step").line(), m.valueMark("step").col(),
           Severity.NOTE,
           "Kiln: " + label + " › step: task \"" + task.name() + "\" names step \"" + task.step()
-              + "\", which is not in this file (known: " + String.join(", ", steps.keySet()) + ")"
-              + Suggest.didYouMean(task.step(), steps.keySet())
+              + "\", which is not in this file "
+              + DidYouMean.knownAndHint(task.step(), steps.keySet())
               + "; Kiln cannot run this task"));
       runnable = false;
     }
@@ -362,10 +365,10 @@ public final class TaskTuning {
     Optional<Goal> goal = Optional.empty();
     Optional<MetricValue> value = Optional.empty();
     for (YamlNode.Entry e : m.entries()) {
-      if (!dev.kiln.compat.valohai.dto.DtoReader.isKilnKey(e.key())) {
+      if (!DtoReader.isKilnKey(e.key())) {
         continue;
       }
-      String text = e.value() instanceof YamlScalar s && s.kind() == dev.kiln.compat.valohai.yaml.ScalarKind.STRING
+      String text = e.value() instanceof YamlScalar s && s.kind() == ScalarKind.STRING
           ? s.text() : null;
       switch (e.key()) {
         case KILN_METRIC -> {
@@ -383,7 +386,7 @@ public final class TaskTuning {
             goal = Optional.of(Goal.MINIMIZE);
           } else {
             error(e.value().mark(), e.key(), shown(e.value()) + " is not one of maximize, minimize"
-                + (text == null ? "" : Suggest.didYouMean(text.toLowerCase(Locale.ROOT),
+                + (text == null ? "" : DidYouMean.suffix(text.toLowerCase(Locale.ROOT),
                     List.of("maximize", "minimize"))));
           }
         }
@@ -396,8 +399,8 @@ public final class TaskTuning {
             error(e.value().mark(), e.key(), shown(e.value()) + " is not one of last, best");
           }
         }
-        default -> error(e.keyMark(), e.key(), "unknown key `" + e.key() + "` (Kiln's task keys: "
-            + String.join(", ", KILN_KEYS) + ")" + Suggest.didYouMean(e.key(), KILN_KEYS));
+        default -> error(e.keyMark(), e.key(), "unknown key `" + e.key() + "` "
+            + DidYouMean.known("Kiln's task keys", KILN_KEYS) + DidYouMean.suffix(e.key(), KILN_KEYS));
       }
     }
     return new Kiln(metric, goal, value);
@@ -428,7 +431,7 @@ public final class TaskTuning {
       }
     }
     error(at, path, "parameter \"" + name + "\" does not exist in step \"" + step.name()
-        + "\" (known: " + String.join(", ", known) + ")" + Suggest.didYouMean(name, known));
+        + "\" " + DidYouMean.knownAndHint(name, known));
     return null;
   }
 
@@ -499,7 +502,7 @@ public final class TaskTuning {
         return n.doubleValue();
       }
       String hint = "";
-      if (v instanceof YamlScalar s && s.kind() == dev.kiln.compat.valohai.yaml.ScalarKind.STRING) {
+      if (v instanceof YamlScalar s && s.kind() == ScalarKind.STRING) {
         try {
           Double.parseDouble(s.text());
           hint = " (YAML reads `" + s.text() + "` as text; write it with a dot, such as "
@@ -635,8 +638,7 @@ public final class TaskTuning {
         }
         if (!DISTRIBUTIONS.contains(text)) {
           error(v.mark(), at("distribution"), shown(v) + " is not a distribution Kiln draws from"
-              + " (known: " + String.join(", ", DISTRIBUTIONS) + ")"
-              + Suggest.didYouMean(text, DISTRIBUTIONS));
+              + " " + DidYouMean.knownAndHint(text, DISTRIBUTIONS));
           return Optional.empty();
         }
         dist = text;
@@ -829,7 +831,7 @@ public final class TaskTuning {
   // ---------------------------------------------------------------------------------------------
   // Manual search
 
-  private List<Map<String, String>> parameterSets(YamlMap m, java.util.Set<String> varied) {
+  private List<Map<String, String>> parameterSets(YamlMap m, Set<String> varied) {
     List<Map<String, String>> sets = new ArrayList<>();
     String k = key(m, "parameter-sets");
     if (!(m.get(k).orElse(null) instanceof YamlSeq seq)) {

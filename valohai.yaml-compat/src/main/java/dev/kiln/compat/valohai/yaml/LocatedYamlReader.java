@@ -5,12 +5,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import dev.kiln.compat.valohai.Diagnostic;
-import dev.kiln.compat.valohai.Severity;
+import dev.kiln.pipelines.validation.Severity;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -19,14 +21,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.scanner.ScannerImpl;
+import org.yaml.snakeyaml.tokens.Token;
 
 /**
  * Reads a YAML file into a {@link YamlNode} tree where every key and value keeps its line and
@@ -263,7 +270,7 @@ public final class LocatedYamlReader {
         from = options2.get(k)[0];
       }
       cut.append(text, from, n);
-      java.util.Set<Integer> commentStarts = commentStarts(cut.toString(), options);
+      Set<Integer> commentStarts = commentStarts(cut.toString(), options);
       confirmed = 0;
       while (confirmed < options2.size() && commentStarts.contains((int) at[confirmed])) {
         confirmed++;
@@ -288,18 +295,18 @@ public final class LocatedYamlReader {
   }
 
   /** Code point index of every comment SnakeYAML's scanner finds in {@code text} (up to an error). */
-  private static java.util.Set<Integer> commentStarts(String text, LoaderOptions options) {
-    java.util.Set<Integer> starts = new java.util.HashSet<>();
+  private static Set<Integer> commentStarts(String text, LoaderOptions options) {
+    Set<Integer> starts = new HashSet<>();
     LoaderOptions scan = new LoaderOptions();
     scan.setCodePointLimit(options.getCodePointLimit());
     scan.setProcessComments(true);
     try {
-      org.yaml.snakeyaml.scanner.ScannerImpl scanner =
-          new org.yaml.snakeyaml.scanner.ScannerImpl(
-              new org.yaml.snakeyaml.reader.StreamReader(text), scan);
-      while (!scanner.checkToken(org.yaml.snakeyaml.tokens.Token.ID.StreamEnd)) {
-        org.yaml.snakeyaml.tokens.Token t = scanner.getToken();
-        if (t.getTokenId() == org.yaml.snakeyaml.tokens.Token.ID.Comment) {
+      ScannerImpl scanner =
+          new ScannerImpl(
+              new StreamReader(text), scan);
+      while (!scanner.checkToken(Token.ID.StreamEnd)) {
+        Token t = scanner.getToken();
+        if (t.getTokenId() == Token.ID.Comment) {
           starts.add(t.getStartMark().getIndex());
         }
       }
@@ -539,8 +546,8 @@ public final class LocatedYamlReader {
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
-    java.nio.charset.CoderResult r = dec.decode(in, out, true);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult r = dec.decode(in, out, true);
     return r.isError() ? in.position() : 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.compat.valohai.yaml;
 
+import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
@@ -35,7 +36,7 @@ final class LocatingYamlFactory extends YAMLFactory {
         int parserFeatures,
         int formatFeatures,
         LoaderOptions options,
-        com.fasterxml.jackson.core.ObjectCodec codec,
+        ObjectCodec codec,
         Reader reader) {
       super(ctxt, parserFeatures, formatFeatures, options, codec, reader);
     }

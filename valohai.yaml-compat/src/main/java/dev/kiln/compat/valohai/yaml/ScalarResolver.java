@@ -1,6 +1,7 @@
 package dev.kiln.compat.valohai.yaml;
 
 import java.math.BigInteger;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -91,7 +92,7 @@ final class ScalarResolver {
   }
 
   private static double parseFloat(String text) {
-    String t = text.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+    String t = text.replace("_", "").toLowerCase(Locale.ROOT);
     if (t.endsWith(".inf")) {
       return t.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }

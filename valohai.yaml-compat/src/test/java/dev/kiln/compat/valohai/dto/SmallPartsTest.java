@@ -36,13 +36,6 @@ class SmallPartsTest {
   }
 
   @Test
-  void didYouMean() {
-    assertThat(Suggest.didYouMean("trian", java.util.List.of("convert", "weights", "train", "detect")))
-        .isEqualTo("; did you mean \"train\"?");
-    assertThat(Suggest.didYouMean("zzzzzz", java.util.List.of("train"))).isEmpty();
-  }
-
-  @Test
   void edgeEndsSplitOnTheFirstTwoDotsOnly() {
     assertThat(ConfigLinter.splitEnd("convert-superbai.output.classes.txt"))
         .containsExactly("convert-superbai", "output", "classes.txt");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.kiln.compat.valohai.Diagnostic;
 import dev.kiln.compat.valohai.ReadResult;
-import dev.kiln.compat.valohai.Severity;
 import dev.kiln.compat.valohai.ValohaiYaml;
 import dev.kiln.pipelines.tuning.Algorithm;
 import dev.kiln.pipelines.tuning.Goal;
@@ -14,6 +13,7 @@ import dev.kiln.pipelines.tuning.OnTrialError;
 import dev.kiln.pipelines.tuning.Scale;
 import dev.kiln.pipelines.tuning.SearchParameter;
 import dev.kiln.pipelines.tuning.TuningSpec;
+import dev.kiln.pipelines.validation.Severity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
