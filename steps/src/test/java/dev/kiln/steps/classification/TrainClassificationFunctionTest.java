@@ -140,10 +140,12 @@ class TrainClassificationFunctionTest {
     Files.createDirectories(inputs);
     copy(inputs.resolve("model"), trained.resolve("model"));
     copy(inputs.resolve("images"), data.resolve("test"));
+    Files.writeString(inputs.resolve("images/circle/broken.png"), "not an image");
     Path out = dir.resolve("classify-out");
     FolderStepContext c = context(Map.of(), inputs, out);
     new ClassifyFunction().run(c);
-    assertThat(c.metrics().get(0)).containsEntry("images", 60).containsEntry("skipped", 0);
+    assertThat(c.metrics().get(0)).containsEntry("images", 60).containsEntry("skipped", 1);
+    assertThat(c.lines()).contains("skipped images/circle/broken.png: does not decode as PNG or JPEG");
     JsonNode r = JSON.readTree(out.resolve("predictions/circle/0000.png.json").toFile());
     assertThat(r.isArray()).isTrue();
     assertThat(r).hasSize(5);
