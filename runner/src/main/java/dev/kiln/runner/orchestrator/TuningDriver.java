@@ -16,10 +16,10 @@ import dev.kiln.pipelines.ParamValue;
 import dev.kiln.pipelines.ParameterSpec;
 import dev.kiln.pipelines.tuning.Algorithm;
 import dev.kiln.pipelines.tuning.Goal;
-import dev.kiln.pipelines.tuning.MetricValue;
 import dev.kiln.pipelines.tuning.TuningSpec;
 import dev.kiln.runner.plan.ParamValues;
 import dev.kiln.runner.plan.PlannedNode;
+import dev.kiln.runner.tuning.TuningReport;
 import dev.kiln.runner.tuning.TuningSpecJson;
 import dev.kiln.runner.tuning.search.Dimension;
 import dev.kiln.runner.tuning.search.Dimensions;
@@ -153,7 +153,7 @@ final class TuningDriver {
             params.put(p.name(), plain(p.valueJson()));
           }
         }
-        OptionalDouble metric = dev.kiln.runner.tuning.TuningReport.metric(store, t.id(), spec);
+        OptionalDouble metric = TuningReport.metric(store, t.id(), spec);
         Trial.State state =
             t.status() == ExecutionStatus.SUCCEEDED || t.status() == ExecutionStatus.REUSED
                 ? Trial.State.SUCCEEDED
@@ -580,19 +580,11 @@ final class TuningDriver {
     }
     t.points.clear();
     t.points.addAll(points);
-    if (points.isEmpty()) {
-      t.metric = OptionalDouble.empty();
-    } else if (spec.metricValue() == MetricValue.LAST) {
-      t.metric = OptionalDouble.of(points.get(points.size() - 1).value());
-    } else {
-      double b = points.get(0).value();
-      for (Curve.Point p : points) {
-        if (spec.goal().better(p.value(), b)) {
-          b = p.value();
-        }
-      }
-      t.metric = OptionalDouble.of(b);
+    OptionalDouble metric = OptionalDouble.empty();
+    for (Curve.Point p : points) {
+      metric = TuningReport.fold(spec, metric, p.value());
     }
+    t.metric = metric;
   }
 
   private static Object plain(String json) {

@@ -79,14 +79,22 @@ public record TuningReport(
         if (v == null || !v.isNumber()) {
           continue;
         }
-        double x = v.asDouble();
-        if (spec.metricValue() == MetricValue.LAST
-            || out.isEmpty()
-            || spec.goal().better(x, out.getAsDouble())) {
-          out = OptionalDouble.of(x);
-        }
+        out = fold(spec, out, v.asDouble());
       }
     }
+  }
+
+  /**
+   * The metric so far after one more value: the value itself for {@link MetricValue#LAST}, the
+   * better of the two for {@link MetricValue#BEST}. The one rule the driver and the report share.
+   */
+  public static OptionalDouble fold(TuningSpec spec, OptionalDouble soFar, double value) {
+    if (spec.metricValue() == MetricValue.LAST
+        || soFar.isEmpty()
+        || spec.goal().better(value, soFar.getAsDouble())) {
+      return OptionalDouble.of(value);
+    }
+    return soFar;
   }
 
   public ObjectNode toJson() {
