@@ -89,11 +89,16 @@ final class RunEvents implements AutoCloseable {
     }
   }
 
-  private void streamExecution(SseClient client) {
-    String id = client.ctx().pathParam("id");
+  /** What one check of a stream did: sent something, and whether the stream is over. */
+  private record Tick(boolean sent, boolean done) {}
+
+  /**
+   * Runs {@code check} every CHECK_MS for one open stream, with a keep-alive comment when it has
+   * been quiet for KEEPALIVE_MS, until it says the stream is over, the client goes or it throws.
+   */
+  private void follow(SseClient client, String what, java.util.function.Supplier<Tick> check) {
     client.keepAlive();
     open.incrementAndGet();
-    long[] after = {param(client, "afterLog"), param(client, "afterMeta")};
     long[] quietSince = {System.nanoTime()};
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     Runnable finish =
@@ -113,34 +118,20 @@ final class RunEvents implements AutoCloseable {
                   finish.run();
                   return;
                 }
-                // Read the status first: what was stored before it finished is sent before "end".
-                boolean finished = store.execution(id).status().isFinished();
-                boolean sent = false;
-                var lines = store.logLines(id, after[0], BATCH);
-                if (!lines.isEmpty()) {
-                  after[0] = lines.get(lines.size() - 1).seq();
-                  client.sendEvent("logs", JsonSupport.write(Map.of("lines", lines, "last", after[0])));
-                  sent = true;
-                }
-                var entries = store.metadata(id, after[1], BATCH);
-                if (!entries.isEmpty()) {
-                  after[1] = entries.get(entries.size() - 1).seq();
-                  client.sendEvent(
-                      "metadata", JsonSupport.write(Map.of("entries", entries, "last", after[1])));
-                  sent = true;
-                }
-                if (sent) {
+                Tick tick = check.get();
+                if (tick.sent()) {
                   quietSince[0] = System.nanoTime();
-                } else if (finished) {
-                  client.sendEvent("end", JsonSupport.write(Map.of("status", store.execution(id).status().name())));
-                  finish.run();
-                  client.close();
-                } else if (System.nanoTime() - quietSince[0] > KEEPALIVE_MS * 1_000_000) {
+                } else if (!tick.done()
+                    && System.nanoTime() - quietSince[0] > KEEPALIVE_MS * 1_000_000) {
                   client.sendComment("keep-alive");
                   quietSince[0] = System.nanoTime();
                 }
+                if (tick.done()) {
+                  finish.run();
+                  client.close();
+                }
               } catch (RuntimeException e) {
-                LOG.warn("event stream of execution {} ends: {}", id, e.getMessage());
+                LOG.warn("event stream of {} ends: {}", what, e.getMessage());
                 finish.run();
                 client.close();
               }
@@ -150,53 +141,54 @@ final class RunEvents implements AutoCloseable {
             TimeUnit.MILLISECONDS));
   }
 
+  private void streamExecution(SseClient client) {
+    String id = client.ctx().pathParam("id");
+    long[] after = {param(client, "afterLog"), param(client, "afterMeta")};
+    follow(
+        client,
+        "execution " + id,
+        () -> {
+          // Read the status first: what was stored before it finished is sent before "end".
+          boolean finished = store.execution(id).status().isFinished();
+          boolean sent = false;
+          var lines = store.logLines(id, after[0], BATCH);
+          if (!lines.isEmpty()) {
+            after[0] = lines.get(lines.size() - 1).seq();
+            client.sendEvent("logs", JsonSupport.write(Map.of("lines", lines, "last", after[0])));
+            sent = true;
+          }
+          var entries = store.metadata(id, after[1], BATCH);
+          if (!entries.isEmpty()) {
+            after[1] = entries.get(entries.size() - 1).seq();
+            client.sendEvent(
+                "metadata", JsonSupport.write(Map.of("entries", entries, "last", after[1])));
+            sent = true;
+          }
+          if (!sent && finished) {
+            client.sendEvent(
+                "end", JsonSupport.write(Map.of("status", store.execution(id).status().name())));
+            return new Tick(true, true);
+          }
+          return new Tick(sent, false);
+        });
+  }
+
   private void stream(SseClient client) {
     String runId = client.ctx().pathParam("runId");
-    client.keepAlive();
-    open.incrementAndGet();
     AtomicReference<String> last = new AtomicReference<>();
-    long[] quietSince = {System.nanoTime()};
-    AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-    Runnable finish =
+    follow(
+        client,
+        "run " + runId,
         () -> {
-          ScheduledFuture<?> f = task.getAndSet(null);
-          if (f != null) {
-            f.cancel(false);
-            open.decrementAndGet();
+          RunGraph graph = RunGraph.of(store.runDetail(runId), store.tuningExecutions(runId));
+          String json = JsonSupport.write(graph);
+          boolean sent = !json.equals(last.get());
+          if (sent) {
+            last.set(json);
+            client.sendEvent("run", json);
           }
-        };
-    client.onClose(finish);
-    task.set(
-        timer.scheduleWithFixedDelay(
-            () -> {
-              try {
-                if (client.terminated()) {
-                  finish.run();
-                  return;
-                }
-                RunGraph graph = RunGraph.of(store.runDetail(runId), store.tuningExecutions(runId));
-                String json = JsonSupport.write(graph);
-                if (!json.equals(last.get())) {
-                  last.set(json);
-                  client.sendEvent("run", json);
-                  quietSince[0] = System.nanoTime();
-                } else if (System.nanoTime() - quietSince[0] > KEEPALIVE_MS * 1_000_000) {
-                  client.sendComment("keep-alive");
-                  quietSince[0] = System.nanoTime();
-                }
-                if (graph.finished()) {
-                  finish.run();
-                  client.close();
-                }
-              } catch (RuntimeException e) {
-                LOG.warn("event stream of run {} ends: {}", runId, e.getMessage());
-                finish.run();
-                client.close();
-              }
-            },
-            0,
-            CHECK_MS,
-            TimeUnit.MILLISECONDS));
+          return new Tick(sent, graph.finished());
+        });
   }
 
   int openStreams() {
